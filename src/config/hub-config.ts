@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { ConfigError, Env, readBool, readEnum, readHttpUrl, readInt, readString } from 'src/config/config-readers';
+
+export const STORAGE_DRIVERS = ['fs', 's3'] as const;
+export type StorageDriver = (typeof STORAGE_DRIVERS)[number];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface DatabaseConfig {
+  type: 'sqlite' | 'postgres';
+  /** The SQLite file path, or the Postgres connection URL. */
+  url: string;
+}
+
+export interface S3Config {
+  endpoint?: string;
+  publicEndpoint?: string;
+  accessKey?: string;
+  secretKey?: string;
+  bucket: string;
+  region: string;
+  forcePathStyle: boolean;
+}
+
+export interface StorageConfig {
+  driver: StorageDriver;
+  fsRoot: string;
+  s3: S3Config;
+  signedUrlTtlSeconds: number;
+}
+
+export interface GitConfig {
+  root: string;
+  binary: string;
+  timeoutMs: number;
+  catFilePoolSize: number;
+}
+
+export interface SecretsConfig {
+  sessionSecret: string;
+  urlSigningSecret: string;
+}
+
+/**
+ * The whole runtime configuration, parsed once from `KOHAKU_HUB_*` variables at boot.
+ * Every other module injects this class; nothing outside `src/config/` reads `process.env`.
+ */
+export class HubConfig {
+  readonly port!: number;
+  readonly host!: string;
+  readonly dataDir!: string;
+  /** Public URL clients use (no trailing slash); when unset, URLs are built from the request. */
+  readonly baseUrl?: string;
+  readonly trustProxy!: boolean;
+  readonly logLevel!: LogLevel;
+  readonly database!: DatabaseConfig;
+  readonly storage!: StorageConfig;
+  readonly git!: GitConfig;
+  readonly lfsThresholdBytes!: number;
+  readonly maxJsonBodyBytes!: number;
+  readonly secrets!: SecretsConfig;
+
+  constructor(values: HubConfig) {
+    Object.assign(this, values);
+  }
+}
+
+function resolveDatabase(env: Env, dataDir: string): DatabaseConfig {
+  const url = readString(env, 'KOHAKU_HUB_DATABASE_URL');
+  if (url === undefined) {
+    return { type: 'sqlite', url: join(dataDir, 'hub.db') };
+  }
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    return { type: 'postgres', url };
+  }
+  if (/^sqlite:/i.test(url)) {
+    const file = url.replace(/^sqlite:(\/\/)?/i, '');
+    if (file === '') {
+      throw new ConfigError('KOHAKU_HUB_DATABASE_URL', 'names no SQLite file (use sqlite:///path/to/hub.db)');
+    }
+    return { type: 'sqlite', url: file === ':memory:' ? file : resolve(file) };
+  }
+  throw new ConfigError('KOHAKU_HUB_DATABASE_URL', 'must start with postgres://, postgresql:// or sqlite:');
+}
+
+function resolveStorage(env: Env, dataDir: string): StorageConfig {
+  const driver = readEnum(env, 'KOHAKU_HUB_STORAGE', STORAGE_DRIVERS, 'fs');
+  const s3: S3Config = {
+    endpoint: readHttpUrl(env, 'KOHAKU_HUB_S3_ENDPOINT'),
+    publicEndpoint: readHttpUrl(env, 'KOHAKU_HUB_S3_PUBLIC_ENDPOINT'),
+    accessKey: readString(env, 'KOHAKU_HUB_S3_ACCESS_KEY'),
+    secretKey: readString(env, 'KOHAKU_HUB_S3_SECRET_KEY'),
+    bucket: readString(env, 'KOHAKU_HUB_S3_BUCKET', 'hub-storage'),
+    region: readString(env, 'KOHAKU_HUB_S3_REGION', 'us-east-1'),
+    forcePathStyle: readBool(env, 'KOHAKU_HUB_S3_FORCE_PATH_STYLE', true),
+  };
+  if (driver === 's3') {
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(s3.bucket)) {
+      throw new ConfigError('KOHAKU_HUB_S3_BUCKET', `is not a valid bucket name: "${s3.bucket}"`);
+    }
+    if ((s3.accessKey === undefined) !== (s3.secretKey === undefined)) {
+      throw new ConfigError(
+        s3.accessKey === undefined ? 'KOHAKU_HUB_S3_ACCESS_KEY' : 'KOHAKU_HUB_S3_SECRET_KEY',
+        'must be set together with its pair (access key and secret key)',
+      );
+    }
+  }
+  return {
+    driver,
+    fsRoot: join(dataDir, 'blobs'),
+    s3,
+    signedUrlTtlSeconds: readInt(env, 'KOHAKU_HUB_SIGNED_URL_TTL_SECONDS', 3600, { min: 30, max: 7 * 24 * 3600 }),
+  };
+}
+
+const SECRETS_FILE = 'secrets.json';
+
+/**
+ * Secrets given in the environment win; otherwise they are generated once into the data folder
+ * (mode 0600) so restarts and replicas sharing the folder keep sessions and signed URLs valid.
+ */
+function resolveSecrets(env: Env, dataDir: string): SecretsConfig {
+  const given = {
+    sessionSecret: readString(env, 'KOHAKU_HUB_SESSION_SECRET'),
+    urlSigningSecret: readString(env, 'KOHAKU_HUB_URL_SIGNING_SECRET'),
+  };
+  for (const [name, value] of [
+    ['KOHAKU_HUB_SESSION_SECRET', given.sessionSecret],
+    ['KOHAKU_HUB_URL_SIGNING_SECRET', given.urlSigningSecret],
+  ] as const) {
+    if (value !== undefined && value.length < 32) {
+      throw new ConfigError(name, 'must be at least 32 characters long');
+    }
+  }
+  if (given.sessionSecret !== undefined && given.urlSigningSecret !== undefined) {
+    return { sessionSecret: given.sessionSecret, urlSigningSecret: given.urlSigningSecret };
+  }
+  const file = join(dataDir, SECRETS_FILE);
+  let stored: Partial<SecretsConfig> = {};
+  try {
+    stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<SecretsConfig>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new ConfigError('KOHAKU_HUB_DATA_DIR', `holds an unreadable ${SECRETS_FILE}: ${(error as Error).message}`);
+    }
+  }
+  const secrets: SecretsConfig = {
+    sessionSecret: stored.sessionSecret ?? randomBytes(48).toString('base64url'),
+    urlSigningSecret: stored.urlSigningSecret ?? randomBytes(48).toString('base64url'),
+  };
+  if (stored.sessionSecret === undefined || stored.urlSigningSecret === undefined) {
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  return {
+    sessionSecret: given.sessionSecret ?? secrets.sessionSecret,
+    urlSigningSecret: given.urlSigningSecret ?? secrets.urlSigningSecret,
+  };
+}
+
+/** Parses and validates the environment; throws `ConfigError` naming the first bad variable. */
+export function loadHubConfig(env: Env): HubConfig {
+  const dataDirRaw = readString(env, 'KOHAKU_HUB_DATA_DIR', './data');
+  const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(dataDirRaw);
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw new ConfigError('KOHAKU_HUB_DATA_DIR', `cannot be created at ${dataDir}: ${(error as Error).message}`);
+  }
+  return new HubConfig({
+    port: readInt(env, 'KOHAKU_HUB_PORT', 28080, { min: 0, max: 65535 }),
+    host: readString(env, 'KOHAKU_HUB_HOST', '0.0.0.0'),
+    dataDir,
+    baseUrl: readHttpUrl(env, 'KOHAKU_HUB_BASE_URL'),
+    trustProxy: readBool(env, 'KOHAKU_HUB_TRUST_PROXY', false),
+    logLevel: readEnum(env, 'KOHAKU_HUB_LOG_LEVEL', LOG_LEVELS, 'info'),
+    database: resolveDatabase(env, dataDir),
+    storage: resolveStorage(env, dataDir),
+    git: {
+      root: join(dataDir, 'git'),
+      binary: readString(env, 'KOHAKU_HUB_GIT_BINARY', 'git'),
+      timeoutMs: readInt(env, 'KOHAKU_HUB_GIT_TIMEOUT_MS', 10 * 60 * 1000, { min: 1000 }),
+      catFilePoolSize: readInt(env, 'KOHAKU_HUB_GIT_CAT_FILE_POOL', 64, { min: 1, max: 4096 }),
+    },
+    lfsThresholdBytes: readInt(env, 'KOHAKU_HUB_LFS_THRESHOLD_BYTES', 10_000_000, { min: 1 }),
+    maxJsonBodyBytes: readInt(env, 'KOHAKU_HUB_MAX_JSON_BODY_BYTES', 2 * 1024 * 1024, { min: 1024 }),
+    secrets: resolveSecrets(env, dataDir),
+  });
+}

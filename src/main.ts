@@ -1,0 +1,2 @@
+import { x } from 'src/common/x';
+console.log(x);
