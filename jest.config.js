@@ -1,11 +1,11 @@
 /**
  * One jest run covers all three tiers (unit, integration, e2e), so `npm test` is the whole suite.
- * ts-jest transpiles only (isolatedModules); `npm run check` does the type checking.
+ * ts-jest transpiles only (tsconfig.jest.json sets isolatedModules); `npm run check` type-checks.
  */
 const common = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   rootDir: __dirname,
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] },
   moduleNameMapper: { '^src/(.*)$': '<rootDir>/src/$1', '^test/(.*)$': '<rootDir>/test/$1' },
   testEnvironment: 'node',
 };

@@ -38,6 +38,36 @@ export interface GitConfig {
   catFilePoolSize: number;
 }
 
+export const REGISTRATION_MODES = ['open', 'invitation', 'closed'] as const;
+export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
+
+export interface AdminBootstrapConfig {
+  username: string;
+  password: string;
+  email: string;
+}
+
+export interface AuthConfig {
+  registrationMode: RegistrationMode;
+  sessionTtlHours: number;
+  bcryptCost: number;
+  /** Login attempts allowed per window, per username and per client IP. */
+  loginAttemptsPerUsername: number;
+  loginAttemptsPerIp: number;
+  loginWindowSeconds: number;
+  /** The first administrator, created or updated at boot when all three variables are set. */
+  admin?: AdminBootstrapConfig;
+}
+
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  secure: boolean;
+  username?: string;
+  password?: string;
+  from: string;
+}
+
 export interface SecretsConfig {
   sessionSecret: string;
   urlSigningSecret: string;
@@ -61,6 +91,9 @@ export class HubConfig {
   readonly lfsThresholdBytes!: number;
   readonly maxJsonBodyBytes!: number;
   readonly secrets!: SecretsConfig;
+  readonly auth!: AuthConfig;
+  /** Outgoing mail; when unset, email verification is off. */
+  readonly smtp?: SmtpConfig;
 
   constructor(values: HubConfig) {
     Object.assign(this, values);
@@ -112,6 +145,53 @@ function resolveStorage(env: Env, dataDir: string): StorageConfig {
     fsRoot: join(dataDir, 'blobs'),
     s3,
     signedUrlTtlSeconds: readInt(env, 'KOHAKU_HUB_SIGNED_URL_TTL_SECONDS', 3600, { min: 30, max: 7 * 24 * 3600 }),
+  };
+}
+
+function resolveAuth(env: Env): AuthConfig {
+  const admin = {
+    username: readString(env, 'KOHAKU_HUB_ADMIN_USERNAME'),
+    password: readString(env, 'KOHAKU_HUB_ADMIN_PASSWORD'),
+    email: readString(env, 'KOHAKU_HUB_ADMIN_EMAIL'),
+  };
+  const given = Object.values(admin).filter((value) => value !== undefined).length;
+  if (given > 0 && given < 3) {
+    const missing = Object.entries(admin).find(([, value]) => value === undefined)?.[0] ?? 'username';
+    throw new ConfigError(
+      `KOHAKU_HUB_ADMIN_${missing.toUpperCase()}`,
+      'must be set together with the other KOHAKU_HUB_ADMIN_* variables',
+    );
+  }
+  if (admin.password !== undefined && admin.password.length < 8) {
+    throw new ConfigError('KOHAKU_HUB_ADMIN_PASSWORD', 'must be at least 8 characters long');
+  }
+  return {
+    registrationMode: readEnum(env, 'KOHAKU_HUB_REGISTRATION', REGISTRATION_MODES, 'open'),
+    sessionTtlHours: readInt(env, 'KOHAKU_HUB_SESSION_EXPIRE_HOURS', 24 * 14, { min: 1 }),
+    bcryptCost: readInt(env, 'KOHAKU_HUB_BCRYPT_COST', 12, { min: 10, max: 15 }),
+    loginAttemptsPerUsername: readInt(env, 'KOHAKU_HUB_LOGIN_ATTEMPTS_PER_USERNAME', 10, { min: 1 }),
+    loginAttemptsPerIp: readInt(env, 'KOHAKU_HUB_LOGIN_ATTEMPTS_PER_IP', 50, { min: 1 }),
+    loginWindowSeconds: readInt(env, 'KOHAKU_HUB_LOGIN_WINDOW_SECONDS', 15 * 60, { min: 1 }),
+    admin:
+      given === 3
+        ? { username: admin.username as string, password: admin.password as string, email: admin.email as string }
+        : undefined,
+  };
+}
+
+function resolveSmtp(env: Env): SmtpConfig | undefined {
+  const host = readString(env, 'KOHAKU_HUB_SMTP_HOST');
+  if (host === undefined) {
+    return undefined;
+  }
+  const secure = readBool(env, 'KOHAKU_HUB_SMTP_SECURE', false);
+  return {
+    host,
+    port: readInt(env, 'KOHAKU_HUB_SMTP_PORT', secure ? 465 : 587, { min: 1, max: 65535 }),
+    secure,
+    username: readString(env, 'KOHAKU_HUB_SMTP_USERNAME'),
+    password: readString(env, 'KOHAKU_HUB_SMTP_PASSWORD'),
+    from: readString(env, 'KOHAKU_HUB_SMTP_FROM', 'Kohaku Hub <noreply@localhost>'),
   };
 }
 
@@ -187,5 +267,7 @@ export function loadHubConfig(env: Env): HubConfig {
     lfsThresholdBytes: readInt(env, 'KOHAKU_HUB_LFS_THRESHOLD_BYTES', 10_000_000, { min: 1 }),
     maxJsonBodyBytes: readInt(env, 'KOHAKU_HUB_MAX_JSON_BODY_BYTES', 2 * 1024 * 1024, { min: 1024 }),
     secrets: resolveSecrets(env, dataDir),
+    auth: resolveAuth(env),
+    smtp: resolveSmtp(env),
   });
 }

@@ -1,0 +1,42 @@
+import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from 'src/auth/auth.module';
+import { buildHttpLoggerOptions } from 'src/common/http/logging';
+import { HubExceptionFilter } from 'src/common/errors/hub-exception.filter';
+import { ConfigModule } from 'src/config/config.module';
+import { Env } from 'src/config/config-readers';
+import { HubConfig } from 'src/config/hub-config';
+import { DatabaseModule } from 'src/database/database.module';
+import { GitModule } from 'src/git/git.module';
+import { StorageModule } from 'src/storage/storage.module';
+import { SystemModule } from 'src/system/system.module';
+
+@Module({})
+export class AppModule {
+  /** `env` replaces the process environment (tests); by default the process environment is read. */
+  static forRoot(env?: Env): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(env),
+        LoggerModule.forRootAsync({
+          inject: [HubConfig],
+          useFactory: (config: HubConfig) => ({ pinoHttp: buildHttpLoggerOptions(config.logLevel) }),
+        }),
+        DatabaseModule,
+        StorageModule,
+        GitModule,
+        AuthModule,
+        SystemModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: HubExceptionFilter },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({ whitelist: true, transform: true, forbidUnknownValues: false }),
+        },
+      ],
+    };
+  }
+}
