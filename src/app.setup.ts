@@ -39,6 +39,8 @@ export async function createHubApp(env?: Env): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
     bodyParser: false,
     bufferLogs: true,
+    // Fail by throwing, so the CLI and tests see the error instead of a silent process.exit.
+    abortOnError: false,
   });
   configureApp(app, app.get(HubConfig));
   return app;

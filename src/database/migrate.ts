@@ -8,7 +8,17 @@ import { pendingSchemaChanges, runMigrationsLocked } from 'src/database/migratio
  * `npm run migration:run | revert | check` against the configured database.
  * `check` migrates first, then fails (exit 1) if the entities want schema changes no migration makes.
  */
+type Command = 'run' | 'revert' | 'check';
+
+function isCommand(value: string | undefined): value is Command {
+  return value === 'run' || value === 'revert' || value === 'check';
+}
+
 async function main(command: string | undefined): Promise<number> {
+  if (!isCommand(command)) {
+    console.error('usage: migrate run | revert | check');
+    return 2;
+  }
   const config = loadHubConfig(readProcessEnv());
   const dataSource = await new DataSource(buildDataSourceOptions(config.database)).initialize();
   try {
@@ -35,9 +45,6 @@ async function main(command: string | undefined): Promise<number> {
         console.log(`Schema matches the entities on ${config.database.type}.`);
         return 0;
       }
-      default:
-        console.error('usage: migrate run | revert | check');
-        return 2;
     }
   } finally {
     await dataSource.destroy();

@@ -43,6 +43,10 @@ export class PortableColumns {
 
   /** Matches `@CreateDateColumn()` / `@UpdateDateColumn()`. */
   createdAt(name = 'created_at'): TableColumnOptions {
-    return { name, type: this.isPostgres ? 'timestamp' : 'datetime', default: this.isPostgres ? 'now()' : "datetime('now')" };
+    return {
+      name,
+      type: this.isPostgres ? 'timestamp' : 'datetime',
+      default: this.isPostgres ? 'now()' : "datetime('now')",
+    };
   }
 }

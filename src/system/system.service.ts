@@ -36,7 +36,12 @@ export class SystemService {
     const [database, storage, git] = await Promise.all([
       this.probe('database', () => this.dataSource.query('SELECT 1')),
       this.probe('storage', () => this.storage.healthCheck()),
-      this.probe('git', () => this.gitStore.healthCheck()),
+      this.probe('git', async () => {
+        const health = await this.gitStore.healthCheck();
+        if (!health.isHealthy) {
+          throw new Error(health.message ?? 'git is unhealthy');
+        }
+      }),
     ]);
     const checks: HealthChecksDto = { database, storage, git };
     const failed = Object.entries(checks)

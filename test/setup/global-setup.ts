@@ -61,4 +61,6 @@ export default async function globalSetup(): Promise<void> {
   await waitForHttp(endpoint, child, 20_000);
   process.env.TEST_S3_ENDPOINT = endpoint;
   (globalThis as { __s3rver?: ChildProcess }).__s3rver = child;
+  // If jest dies without running the teardown, do not leave the server behind.
+  process.once('exit', () => child.kill('SIGTERM'));
 }

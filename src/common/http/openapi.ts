@@ -24,7 +24,10 @@ function sortKeys(value: unknown): unknown {
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>)
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([key, inner]) => [key, key === 'required' && Array.isArray(inner) ? [...inner].sort() : sortKeys(inner)]),
+        .map(([key, inner]) => [
+          key,
+          key === 'required' && Array.isArray(inner) ? [...(inner as string[])].sort() : sortKeys(inner),
+        ]),
     );
   }
   return value;
