@@ -9,6 +9,8 @@ import { Env } from 'src/config/config-readers';
 import { HubConfig } from 'src/config/hub-config';
 import { DatabaseModule } from 'src/database/database.module';
 import { GitModule } from 'src/git/git.module';
+import { OrgModule } from 'src/org/org.module';
+import { RepoModule } from 'src/repo/repo.module';
 import { StorageModule } from 'src/storage/storage.module';
 import { SystemModule } from 'src/system/system.module';
 
@@ -28,6 +30,8 @@ export class AppModule {
         StorageModule,
         GitModule,
         AuthModule,
+        OrgModule,
+        RepoModule,
         SystemModule,
       ],
       providers: [

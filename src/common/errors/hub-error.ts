@@ -27,7 +27,8 @@ export type HubErrorCode =
   | 'GatedRepo'
   | 'DisabledRepo'
   | 'InvalidPath'
-  | 'QuotaExceeded';
+  | 'QuotaExceeded'
+  | 'RepoMoved';
 
 export interface HubErrorOptions {
   /** Extra fields merged into the JSON body (e.g. `url` on a 409 from repo create). */
@@ -35,11 +36,17 @@ export interface HubErrorOptions {
   /** Extra response headers (e.g. `Retry-After`, `X-Repo-Commit`). */
   headers?: Record<string, string>;
   cause?: unknown;
+  /**
+   * Answer with a relative `Location` made from the request path with the first `/<from>/` (or a
+   * trailing `/<from>`) replaced by `/<to>`: how moved repositories redirect every route at once.
+   */
+  relocate?: { from: string; to: string };
 }
 
 export class HubError extends Error {
   readonly body?: Record<string, unknown>;
   readonly headers?: Record<string, string>;
+  readonly relocate?: { from: string; to: string };
 
   constructor(
     readonly status: number,
@@ -51,6 +58,7 @@ export class HubError extends Error {
     this.name = new.target.name;
     this.body = options.body;
     this.headers = options.headers;
+    this.relocate = options.relocate;
   }
 }
 
@@ -191,5 +199,12 @@ export class DisabledRepoError extends HubError {
 export class QuotaExceededError extends HubError {
   constructor(message: string, options?: HubErrorOptions) {
     super(413, 'QuotaExceeded', message, options);
+  }
+}
+
+/** A repository that was renamed or transferred: clients follow the relative redirect (307). */
+export class RepoMovedError extends HubError {
+  constructor(from: string, to: string) {
+    super(307, 'RepoMoved', `Repository ${from} was moved to ${to}`, { relocate: { from, to } });
   }
 }

@@ -78,6 +78,23 @@ export function headerSafe(text: string): string {
     .slice(0, 1000);
 }
 
+/** The request path and query with the first `/<from>` segment pair replaced by `/<to>`. */
+export function relocatedPath(originalUrl: string, relocate: { from: string; to: string }): string {
+  const queryStart = originalUrl.indexOf('?');
+  const path = queryStart < 0 ? originalUrl : originalUrl.slice(0, queryStart);
+  const query = queryStart < 0 ? '' : originalUrl.slice(queryStart);
+  const lowerPath = path.toLowerCase();
+  const needle = `/${relocate.from.toLowerCase()}`;
+  let index = lowerPath.indexOf(`${needle}/`);
+  if (index < 0 && lowerPath.endsWith(needle)) {
+    index = lowerPath.length - needle.length;
+  }
+  if (index < 0) {
+    return originalUrl;
+  }
+  return `${path.slice(0, index)}/${relocate.to}${path.slice(index + needle.length)}${query}`;
+}
+
 /**
  * Renders every error the same way: status, `X-Error-Code`, `X-Error-Message` and `{ error }`.
  * Protocol routes (LFS, git) mark the request so their clients get their own error shape.
@@ -103,6 +120,9 @@ export class HubExceptionFilter implements ExceptionFilter {
     }
     for (const [name, value] of Object.entries(error.headers ?? {})) {
       response.setHeader(name, value);
+    }
+    if (error.relocate) {
+      response.setHeader('Location', relocatedPath(request.originalUrl, error.relocate));
     }
     response.setHeader('X-Error-Code', error.code);
     response.setHeader('X-Error-Message', headerSafe(error.message));
