@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from 'src/config/config-readers';
-import { loadHubConfig } from 'src/config/hub-config';
+import { loadHubConfig, proxyFor } from 'src/config/hub-config';
 
 describe(loadHubConfig.name, () => {
   let dataDir: string;
@@ -68,5 +68,27 @@ describe(loadHubConfig.name, () => {
     const secret = 's'.repeat(40);
     const sut = loadHubConfig({ KOHAKU_HUB_DATA_DIR: dataDir, KOHAKU_HUB_SESSION_SECRET: secret });
     expect(sut.secrets.sessionSecret).toBe(secret);
+  });
+});
+
+describe(proxyFor.name, () => {
+  it('should pick the proxy by the target scheme, in upper or lower case', () => {
+    expect(proxyFor({ HTTPS_PROXY: 'http://p:3128' }, 'https://s3.example.com')).toBe('http://p:3128');
+    expect(proxyFor({ https_proxy: 'http://p:3128' }, 'https://s3.example.com')).toBe('http://p:3128');
+    expect(proxyFor({ HTTPS_PROXY: 'http://p:3128' }, 'http://minio:9000')).toBeUndefined();
+    expect(proxyFor({ HTTP_PROXY: 'http://p:3128' }, 'http://minio:9000')).toBe('http://p:3128');
+  });
+
+  it('should honour NO_PROXY hosts, domain suffixes and *', () => {
+    const env = { HTTPS_PROXY: 'http://p:3128' };
+    expect(proxyFor({ ...env, NO_PROXY: 'example.com' }, 'https://s3.example.com')).toBeUndefined();
+    expect(proxyFor({ ...env, NO_PROXY: '.example.com' }, 'https://s3.example.com')).toBeUndefined();
+    expect(proxyFor({ ...env, no_proxy: 's3.example.com:443' }, 'https://s3.example.com')).toBeUndefined();
+    expect(proxyFor({ ...env, NO_PROXY: '*' }, 'https://s3.example.com')).toBeUndefined();
+    expect(proxyFor({ ...env, NO_PROXY: 'other.com,ample.com' }, 'https://s3.example.com')).toBe('http://p:3128');
+  });
+
+  it('should stop with a message naming the variable when the proxy is not a URL', () => {
+    expect(() => proxyFor({ HTTPS_PROXY: 'not a url' }, 'https://s3.example.com')).toThrow('HTTPS_PROXY');
   });
 });

@@ -22,6 +22,8 @@ export interface S3Config {
   bucket: string;
   region: string;
   forcePathStyle: boolean;
+  /** Proxy for calls to the S3 endpoint, from the standard HTTPS_PROXY / HTTP_PROXY / NO_PROXY variables. */
+  proxyUrl?: string;
 }
 
 export interface StorageConfig {
@@ -129,6 +131,7 @@ function resolveStorage(env: Env, dataDir: string): StorageConfig {
     region: readString(env, 'KOHAKU_HUB_S3_REGION', 'us-east-1'),
     forcePathStyle: readBool(env, 'KOHAKU_HUB_S3_FORCE_PATH_STYLE', true),
   };
+  s3.proxyUrl = proxyFor(env, s3.endpoint ?? `https://s3.${s3.region}.amazonaws.com`);
   if (driver === 's3') {
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(s3.bucket)) {
       throw new ConfigError('KOHAKU_HUB_S3_BUCKET', `is not a valid bucket name: "${s3.bucket}"`);
@@ -193,6 +196,42 @@ function resolveSmtp(env: Env): SmtpConfig | undefined {
     password: readString(env, 'KOHAKU_HUB_SMTP_PASSWORD'),
     from: readString(env, 'KOHAKU_HUB_SMTP_FROM', 'Kohaku Hub <noreply@localhost>'),
   };
+}
+
+/** `NO_PROXY` entries: `*`, exact hosts, and domain suffixes with or without a leading dot. */
+function bypassesProxy(host: string, noProxy: string | undefined): boolean {
+  return (noProxy ?? '')
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase().replace(/:\d+$/, ''))
+    .filter((entry) => entry !== '')
+    .some(
+      (entry) =>
+        entry === '*' ||
+        host === entry.replace(/^\./, '') ||
+        host.endsWith(entry.startsWith('.') ? entry : `.${entry}`),
+    );
+}
+
+/**
+ * The proxy the standard variables (upper or lower case, as curl reads them) name for `targetUrl`,
+ * unless `NO_PROXY` exempts its host: corporate networks often reach object stores only this way.
+ */
+export function proxyFor(env: Env, targetUrl: string): string | undefined {
+  const target = new URL(targetUrl);
+  const names = target.protocol === 'https:' ? ['HTTPS_PROXY', 'https_proxy'] : ['HTTP_PROXY', 'http_proxy'];
+  const proxy = names.map((name) => readString(env, name)).find((value) => value !== undefined);
+  if (
+    proxy === undefined ||
+    bypassesProxy(target.hostname.toLowerCase(), readString(env, 'NO_PROXY') ?? readString(env, 'no_proxy'))
+  ) {
+    return undefined;
+  }
+  try {
+    new URL(proxy);
+  } catch {
+    throw new ConfigError(names[0], `must be a proxy URL such as http://proxy:3128, got "${proxy}"`);
+  }
+  return proxy;
 }
 
 const SECRETS_FILE = 'secrets.json';

@@ -19,6 +19,8 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Logger, OnModuleDestroy } from '@nestjs/common';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { HttpsProxyAgent } from 'https-proxy-agent';
 import { Readable } from 'node:stream';
 import { format } from 'node:util';
 import { RangeNotSatisfiableError } from 'src/common/errors/hub-error';
@@ -95,7 +97,14 @@ export function createS3Client(config: S3Config, endpoint: string | undefined = 
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     logger: sdkLogger,
+    ...(config.proxyUrl === undefined ? {} : { requestHandler: proxiedRequestHandler(config.proxyUrl) }),
   });
+}
+
+/** Tunnels every S3 call through the configured proxy (CONNECT), for plain and TLS endpoints alike. */
+function proxiedRequestHandler(proxyUrl: string): NodeHttpHandler {
+  const agent = new HttpsProxyAgent(proxyUrl, { keepAlive: true });
+  return new NodeHttpHandler({ httpAgent: agent, httpsAgent: agent });
 }
 
 function errorName(error: unknown): string | undefined {
