@@ -213,4 +213,22 @@ describe('repository lifecycle over HTTP', () => {
     expect(again.status).toBe(404);
     expect(again.headers['x-error-code']).toBe('RepoNotFound');
   });
+
+  it('should report repository name conflicts through the name check endpoint', async () => {
+    await request(hub.url).post('/api/repos/create').set(bearer(alice.token)).send({ name: 'My-New-Repo' }).expect(200);
+    const taken = await request(hub.url)
+      .post('/api/validate/check-name')
+      .send({ name: 'my_new_repo', namespace: 'alice', type: 'model' })
+      .expect(200);
+    expect(taken.body).toMatchObject({
+      available: false,
+      normalized_name: 'my_new_repo',
+      conflict_with: 'alice/My-New-Repo',
+    });
+    const free = await request(hub.url)
+      .post('/api/validate/check-name')
+      .send({ name: 'my_new_repo', namespace: 'alice', type: 'dataset' })
+      .expect(200);
+    expect(free.body).toMatchObject({ available: true });
+  });
 });
