@@ -1,7 +1,6 @@
 import request from 'supertest';
+import { loginRequest, PASSWORD, registerRequest } from 'test/utils/accounts';
 import { createTestHub, TestHub } from 'test/utils/test-hub';
-
-const PASSWORD = 'correct horse battery';
 
 function sessionCookieOf(response: request.Response): string {
   const cookies = ([] as string[]).concat(response.headers['set-cookie'] ?? []);
@@ -29,12 +28,12 @@ describe('accounts: register, login, sessions, password change', () => {
     await hub.close();
   });
 
-  function register(username: string, email = `${username}@example.com`, password = PASSWORD) {
-    return request(hub.url).post('/api/auth/register').send({ username, email, password });
+  function register(username: string, email?: string, password?: string) {
+    return registerRequest(hub, username, { email, password });
   }
 
-  function login(username: string, password = PASSWORD) {
-    return request(hub.url).post('/api/auth/login').send({ username, password });
+  function login(username: string, password?: string) {
+    return loginRequest(hub, username, password);
   }
 
   it('should register an account and report that no verification mail was sent without SMTP', async () => {

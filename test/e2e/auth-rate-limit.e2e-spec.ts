@@ -1,18 +1,6 @@
 import request from 'supertest';
+import { loginRequest, PASSWORD, registerRequest } from 'test/utils/accounts';
 import { createTestHub, TestHub } from 'test/utils/test-hub';
-
-const PASSWORD = 'correct horse battery';
-
-function login(hub: TestHub, username: string, password: string) {
-  return request(hub.url).post('/api/auth/login').send({ username, password });
-}
-
-async function signUp(hub: TestHub, username: string): Promise<void> {
-  await request(hub.url)
-    .post('/api/auth/register')
-    .send({ username, email: `${username}@example.com`, password: PASSWORD })
-    .expect(201);
-}
 
 describe('login rate limit', () => {
   describe('per username', () => {
@@ -27,8 +15,8 @@ describe('login rate limit', () => {
           KOHAKU_HUB_LOGIN_WINDOW_SECONDS: '600',
         },
       });
-      await signUp(hub, 'rita');
-      await signUp(hub, 'sam');
+      await registerRequest(hub, 'rita').expect(201);
+      await registerRequest(hub, 'sam').expect(201);
     });
 
     afterAll(async () => {
@@ -37,9 +25,9 @@ describe('login rate limit', () => {
 
     it('should answer 429 with Retry-After once a username had too many attempts, even with the right password', async () => {
       for (let attempt = 0; attempt < 3; attempt++) {
-        await login(hub, 'rita', 'wrong password').expect(401);
+        await loginRequest(hub, 'rita', 'wrong password').expect(401);
       }
-      const limited = await login(hub, 'rita', PASSWORD).expect(429);
+      const limited = await loginRequest(hub, 'rita', PASSWORD).expect(429);
       expect(limited.headers['x-error-code']).toBe('TooManyRequests');
       const retryAfter = Number(limited.headers['retry-after']);
       expect(Number.isInteger(retryAfter)).toBe(true);
@@ -47,28 +35,28 @@ describe('login rate limit', () => {
       expect(retryAfter).toBeLessThanOrEqual(600);
       expect(limited.body.error).toBe(`Too many login attempts; try again in ${retryAfter} seconds`);
       // The same name written differently is the same counter; other names are not limited.
-      await login(hub, 'RITA', PASSWORD).expect(429);
-      await login(hub, 'sam', PASSWORD).expect(200);
+      await loginRequest(hub, 'RITA', PASSWORD).expect(429);
+      await loginRequest(hub, 'sam', PASSWORD).expect(200);
     });
 
     it('should limit unknown usernames exactly like existing ones', async () => {
       for (let attempt = 0; attempt < 3; attempt++) {
-        await login(hub, 'ghost', 'wrong password').expect(401);
+        await loginRequest(hub, 'ghost', 'wrong password').expect(401);
       }
-      await login(hub, 'ghost', 'wrong password').expect(429);
+      await loginRequest(hub, 'ghost', 'wrong password').expect(429);
     });
 
     it('should reset the username counter after a successful login', async () => {
-      await login(hub, 'sam', 'wrong password').expect(401);
-      await login(hub, 'sam', 'wrong password').expect(401);
-      await login(hub, 'sam', PASSWORD).expect(200);
-      await login(hub, 'sam', 'wrong password').expect(401);
-      await login(hub, 'sam', 'wrong password').expect(401);
-      await login(hub, 'sam', PASSWORD).expect(200);
+      await loginRequest(hub, 'sam', 'wrong password').expect(401);
+      await loginRequest(hub, 'sam', 'wrong password').expect(401);
+      await loginRequest(hub, 'sam', PASSWORD).expect(200);
+      await loginRequest(hub, 'sam', 'wrong password').expect(401);
+      await loginRequest(hub, 'sam', 'wrong password').expect(401);
+      await loginRequest(hub, 'sam', PASSWORD).expect(200);
     });
 
     it('should count git HTTP Basic password attempts against the same limit', async () => {
-      await signUp(hub, 'gina');
+      await registerRequest(hub, 'gina').expect(201);
       const basic = (password: string) => `Basic ${Buffer.from(`gina:${password}`).toString('base64')}`;
       for (let attempt = 0; attempt < 3; attempt++) {
         await request(hub.url).get('/api/auth/me').set('Authorization', basic('wrong password')).expect(401);
@@ -89,7 +77,7 @@ describe('login rate limit', () => {
           KOHAKU_HUB_LOGIN_ATTEMPTS_PER_IP: '4',
         },
       });
-      await signUp(hub, 'ivy');
+      await registerRequest(hub, 'ivy').expect(201);
     });
 
     afterAll(async () => {
@@ -97,13 +85,13 @@ describe('login rate limit', () => {
     });
 
     it('should count every login from an address, successful ones included, across usernames', async () => {
-      await login(hub, 'ivy', PASSWORD).expect(200);
-      await login(hub, 'ivy', PASSWORD).expect(200);
-      await login(hub, 'someone', 'wrong password').expect(401);
-      await login(hub, 'another', 'wrong password').expect(401);
-      const limited = await login(hub, 'ivy', PASSWORD).expect(429);
+      await loginRequest(hub, 'ivy', PASSWORD).expect(200);
+      await loginRequest(hub, 'ivy', PASSWORD).expect(200);
+      await loginRequest(hub, 'someone', 'wrong password').expect(401);
+      await loginRequest(hub, 'another', 'wrong password').expect(401);
+      const limited = await loginRequest(hub, 'ivy', PASSWORD).expect(429);
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-      await login(hub, 'yet-another', 'wrong password').expect(429);
+      await loginRequest(hub, 'yet-another', 'wrong password').expect(429);
     });
   });
 });

@@ -1,31 +1,20 @@
 import request from 'supertest';
 import { AccountsService } from 'src/auth/accounts.service';
 import { AdminBootstrap } from 'src/auth/admin-bootstrap';
-import { startSmtpSink, SmtpSink } from 'test/utils/smtp-sink';
+import { login, loginRequest, PASSWORD, registerRequest } from 'test/utils/accounts';
+import { smtpTestEnv, startSmtpSink, SmtpSink, verificationLinkIn } from 'test/utils/smtp-sink';
 import { createTestHub, TestHub } from 'test/utils/test-hub';
-
-const PASSWORD = 'correct horse battery';
-
-function register(hub: TestHub, username: string, extra: Record<string, string> = {}) {
-  return request(hub.url)
-    .post('/api/auth/register')
-    .send({ username, email: `${username}@example.com`, password: PASSWORD, ...extra });
-}
-
-function login(hub: TestHub, username: string, password = PASSWORD) {
-  return request(hub.url).post('/api/auth/login').send({ username, password });
-}
 
 describe('registration modes, first administrator and email verification', () => {
   it('should refuse every registration when registration is closed', async () => {
     const hub = await createTestHub({ env: { KOHAKU_HUB_REGISTRATION: 'closed' } });
     try {
-      const response = await register(hub, 'paula').expect(403);
+      const response = await registerRequest(hub, 'paula').expect(403);
       expect(response.headers['x-error-code']).toBe('Forbidden');
       expect(response.body.error).toBe(
         'Registration is closed on this hub; ask an administrator to create your account',
       );
-      await login(hub, 'paula').expect(401);
+      await loginRequest(hub, 'paula').expect(401);
     } finally {
       await hub.close();
     }
@@ -34,12 +23,12 @@ describe('registration modes, first administrator and email verification', () =>
   it('should require an invitation token in invitation mode', async () => {
     const hub = await createTestHub({ env: { KOHAKU_HUB_REGISTRATION: 'invitation' } });
     try {
-      const missing = await register(hub, 'quinn').expect(403);
+      const missing = await registerRequest(hub, 'quinn').expect(403);
       expect(missing.body.error).toContain('needs an invitation');
-      const unverifiable = await register(hub, 'quinn', { invitationToken: 'made-up' }).expect(403);
+      const unverifiable = await registerRequest(hub, 'quinn', { invitationToken: 'made-up' }).expect(403);
       expect(unverifiable.headers['x-error-code']).toBe('Forbidden');
       expect(unverifiable.body.error).toMatch(/invitation/);
-      await login(hub, 'quinn').expect(401);
+      await loginRequest(hub, 'quinn').expect(401);
     } finally {
       await hub.close();
     }
@@ -64,7 +53,7 @@ describe('registration modes, first administrator and email verification', () =>
     });
 
     it('should create the administrator at boot, even under a reserved name', async () => {
-      const session = await login(hub, 'admin', 'admin password 1').expect(200);
+      const session = await loginRequest(hub, 'admin', 'admin password 1').expect(200);
       expect(session.body.user).toMatchObject({ username: 'admin', email: 'root@example.com', isAdmin: true });
     });
 
@@ -75,13 +64,13 @@ describe('registration modes, first administrator and email verification', () =>
         password: 'rotated password 2',
         email: 'ops@example.com',
       });
-      await login(hub, 'admin', 'admin password 1').expect(401);
-      const session = await login(hub, 'admin', 'rotated password 2').expect(200);
+      await loginRequest(hub, 'admin', 'admin password 1').expect(401);
+      const session = await loginRequest(hub, 'admin', 'rotated password 2').expect(200);
       expect(session.body.user).toMatchObject({ email: 'ops@example.com', isAdmin: true });
 
-      await register(hub, 'promoted').expect(201);
+      await registerRequest(hub, 'promoted').expect(201);
       await accounts.ensureAdministrator({ username: 'promoted', password: PASSWORD, email: 'promoted@example.com' });
-      const promoted = await login(hub, 'promoted').expect(200);
+      const promoted = await loginRequest(hub, 'promoted').expect(200);
       expect(promoted.body.user.isAdmin).toBe(true);
     });
 
@@ -91,7 +80,7 @@ describe('registration modes, first administrator and email verification', () =>
           ...hub.config,
           auth: { ...hub.config.auth, admin },
         }).onApplicationBootstrap();
-      await register(hub, 'taken').expect(201);
+      await registerRequest(hub, 'taken').expect(201);
       await expect(
         bootstrapWith({ username: 'admin', password: 'rotated password 2', email: 'taken@example.com' }),
       ).rejects.toThrow(
@@ -117,15 +106,7 @@ describe('registration modes, first administrator and email verification', () =>
 
     beforeAll(async () => {
       sink = await startSmtpSink();
-      hub = await createTestHub({
-        env: {
-          KOHAKU_HUB_BCRYPT_COST: '10',
-          KOHAKU_HUB_SMTP_HOST: '127.0.0.1',
-          KOHAKU_HUB_SMTP_PORT: String(sink.port),
-          KOHAKU_HUB_SMTP_SECURE: 'false',
-          KOHAKU_HUB_SMTP_FROM: 'Hub <hub@example.com>',
-        },
-      });
+      hub = await createTestHub({ env: { KOHAKU_HUB_BCRYPT_COST: '10', ...smtpTestEnv(sink) } });
     });
 
     afterAll(async () => {
@@ -133,25 +114,16 @@ describe('registration modes, first administrator and email verification', () =>
       await sink.close();
     });
 
-    function linkIn(data: string): URL {
-      const unfolded = data.replace(/=\r\n/g, '').replace(/=3D/g, '=');
-      const match = /(http:\/\/\S+\/api\/auth\/verify-email\?token=[\w%-]+)/.exec(unfolded);
-      if (!match) {
-        throw new Error(`no verification link in mail:\n${data}`);
-      }
-      return new URL(match[1]);
-    }
-
     it('should mail a verification link at registration and verify the address through it once', async () => {
-      const registered = await register(hub, 'vera').expect(201);
+      const registered = await registerRequest(hub, 'vera').expect(201);
       expect(registered.body.emailVerificationSent).toBe(true);
       const mail = await sink.nextMessage();
       expect(mail.from).toBe('hub@example.com');
       expect(mail.to).toEqual(['vera@example.com']);
-      const link = linkIn(mail.data);
+      const link = verificationLinkIn(mail.data);
       expect(link.origin).toBe(hub.url);
 
-      const session = (await login(hub, 'vera').expect(200)).body.token as string;
+      const session = await login(hub, 'vera');
       const before = await request(hub.url).get('/api/auth/me').set('Authorization', `Bearer ${session}`).expect(200);
       expect(before.body.emailVerified).toBe(false);
 
@@ -170,14 +142,14 @@ describe('registration modes, first administrator and email verification', () =>
     });
 
     it('should resend a fresh link that replaces the old one, a few times per hour at most', async () => {
-      await register(hub, 'walt').expect(201);
-      const first = linkIn((await sink.nextMessage()).data);
-      const session = (await login(hub, 'walt').expect(200)).body.token as string;
+      await registerRequest(hub, 'walt').expect(201);
+      const first = verificationLinkIn((await sink.nextMessage()).data);
+      const session = await login(hub, 'walt');
       const resend = () =>
         request(hub.url).post('/api/auth/resend-verification').set('Authorization', `Bearer ${session}`);
       const answer = await resend().expect(200);
       expect(answer.body).toEqual({ message: 'A new verification link was sent to walt@example.com' });
-      const second = linkIn((await sink.nextMessage()).data);
+      const second = verificationLinkIn((await sink.nextMessage()).data);
       expect(second.search).not.toBe(first.search);
       await request(hub.url).get(`${first.pathname}${first.search}`).expect(400);
 
@@ -186,7 +158,7 @@ describe('registration modes, first administrator and email verification', () =>
       const limited = await resend().expect(429);
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(3500);
       await request(hub.url).get(`${second.pathname}${second.search}`).expect(400);
-      const latest = linkIn(sink.messages[sink.messages.length - 1].data);
+      const latest = verificationLinkIn(sink.messages[sink.messages.length - 1].data);
       await request(hub.url).get(`${latest.pathname}${latest.search}`).expect(200);
     });
 
@@ -200,8 +172,8 @@ describe('registration modes, first administrator and email verification', () =>
   it('should say that verification is off when SMTP is not configured', async () => {
     const hub = await createTestHub({ env: { KOHAKU_HUB_BCRYPT_COST: '10' } });
     try {
-      await register(hub, 'xena').expect(201);
-      const session = (await login(hub, 'xena').expect(200)).body.token as string;
+      await registerRequest(hub, 'xena').expect(201);
+      const session = await login(hub, 'xena');
       const response = await request(hub.url)
         .post('/api/auth/resend-verification')
         .set('Authorization', `Bearer ${session}`)

@@ -8,25 +8,16 @@ import { AccessTokenEntity } from 'src/auth/access-token.entity';
 import { OrgMembershipEntity } from 'src/auth/org-membership.entity';
 import { UserEntity } from 'src/auth/user.entity';
 import { UsersService } from 'src/auth/users.service';
+import { newAccount } from 'test/utils/accounts';
 import { runPython } from 'test/utils/python';
 import { createTestHub, TestHub } from 'test/utils/test-hub';
 
-const PASSWORD = 'correct horse battery';
 const TOKEN_PATTERN = /^hf_[A-Za-z0-9]{37}$/;
 
 describe('API tokens, whoami-v2 and the official clients', () => {
   let hub: TestHub;
   let session: string;
   let otherSession: string;
-
-  async function signUp(username: string): Promise<string> {
-    await request(hub.url)
-      .post('/api/auth/register')
-      .send({ username, email: `${username}@example.com`, password: PASSWORD })
-      .expect(201);
-    const login = await request(hub.url).post('/api/auth/login').send({ username, password: PASSWORD }).expect(200);
-    return login.body.token as string;
-  }
 
   async function mint(bearer: string, body: Record<string, unknown>): Promise<{ id: number; token: string }> {
     const response = await request(hub.url)
@@ -43,8 +34,8 @@ describe('API tokens, whoami-v2 and the official clients', () => {
 
   beforeAll(async () => {
     hub = await createTestHub({ env: { KOHAKU_HUB_BCRYPT_COST: '10' } });
-    session = await signUp('tina');
-    otherSession = await signUp('oscar');
+    session = (await newAccount(hub, 'tina')).token;
+    otherSession = (await newAccount(hub, 'oscar')).token;
   });
 
   afterAll(async () => {
@@ -170,7 +161,7 @@ describe('API tokens, whoami-v2 and the official clients', () => {
     await dataSource.getRepository(AccessTokenEntity).update(expired.id, { expiresAt: new Date(Date.now() - 1000) });
     await whoami(expired.token).expect(401);
 
-    const victimSession = await signUp('victor');
+    const victimSession = (await newAccount(hub, 'victor')).token;
     const victimToken = await mint(victimSession, { name: 'any' });
     await whoami(victimToken.token).expect(200);
     await dataSource.getRepository(UserEntity).update({ username: 'victor' }, { isActive: false });

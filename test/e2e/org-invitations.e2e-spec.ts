@@ -8,7 +8,18 @@ import {
   InvitationListResponseDto,
 } from 'src/org/invitations.dto';
 import { createTestHub, TestHub } from 'test/utils/test-hub';
-import { apiToken, bearer, createOrg, newAccount, ACCOUNT_TEST_ENV, siteAdmin, TestAccount } from 'test/utils/accounts';
+import {
+  ACCOUNT_TEST_ENV,
+  addMember,
+  apiToken,
+  bearer,
+  createOrg,
+  memberRole,
+  newAccount,
+  newAccounts,
+  siteAdmin,
+  TestAccount,
+} from 'test/utils/accounts';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -20,15 +31,9 @@ describe('organisation invitations', () => {
 
   beforeAll(async () => {
     hub = await createTestHub({ env: ACCOUNT_TEST_ENV });
-    alice = await newAccount(hub, 'alice');
-    bob = await newAccount(hub, 'bob');
-    carol = await newAccount(hub, 'carol');
+    [alice, bob, carol] = await newAccounts(hub, 'alice', 'bob', 'carol');
     await createOrg(hub, alice, 'acme');
-    await request(hub.url)
-      .post('/org/acme/members')
-      .set(bearer(alice.token))
-      .send({ username: 'bob', role: 'write' })
-      .expect(200);
+    await addMember(hub, alice, 'acme', 'bob', 'write');
   });
 
   afterAll(async () => {
@@ -46,11 +51,6 @@ describe('organisation invitations', () => {
       .send(body)
       .expect(200);
     return response.body;
-  }
-
-  async function memberRole(org: string, username: string): Promise<string | undefined> {
-    const response = await request(hub.url).get(`/org/${org}/members`).expect(200);
-    return (response.body.members as { user: string; role: string }[]).find((member) => member.user === username)?.role;
   }
 
   async function details(token: string): Promise<InvitationDetailsResponseDto> {
@@ -192,7 +192,7 @@ describe('organisation invitations', () => {
         org_name: 'acme',
         role: 'write',
       });
-      expect(await memberRole('acme', 'carol')).toBe('write');
+      expect(await memberRole(hub, 'acme', 'carol')).toBe('write');
       expect(await details(token)).toMatchObject({ usage_count: 1, is_available: false, status: 'used_up' });
       const again = await request(hub.url).post(`/api/invitations/${token}/accept`).set(bearer(bob.token)).expect(410);
       expect(again.headers['x-error-code']).toBe('Gone');
@@ -208,7 +208,7 @@ describe('organisation invitations', () => {
         .expect(403);
       expect(response.body.error).toMatch(/different email address/);
       expect(await details(token)).toMatchObject({ usage_count: 0, is_available: true });
-      expect(await memberRole('acme', 'dave')).toBeUndefined();
+      expect(await memberRole(hub, 'acme', 'dave')).toBeUndefined();
     });
 
     it('should answer 409 to an existing member and not take a use', async () => {
@@ -219,12 +219,12 @@ describe('organisation invitations', () => {
         .expect(409);
       expect(response.body.error).toBe('You are already a member of acme');
       expect(await details(token)).toMatchObject({ usage_count: 0 });
-      expect(await memberRole('acme', 'bob')).toBe('write');
+      expect(await memberRole(hub, 'acme', 'bob')).toBe('write');
     });
 
     it('should let exactly one of many concurrent callers use a single-use invitation', async () => {
       await createOrg(hub, alice, 'race-org');
-      const racers = await Promise.all(['r1', 'r2', 'r3', 'r4', 'r5', 'r6'].map((name) => newAccount(hub, name)));
+      const racers = await newAccounts(hub, 'r1', 'r2', 'r3', 'r4', 'r5', 'r6');
       const { token } = await invite({ role: 'read' }, 'race-org');
       const responses = await Promise.all(
         racers.map((racer) => request(hub.url).post(`/api/invitations/${token}/accept`).set(bearer(racer.token))),
@@ -239,7 +239,7 @@ describe('organisation invitations', () => {
 
     it('should count uses of a reusable invitation and allow unlimited ones', async () => {
       await createOrg(hub, alice, 'reuse-org');
-      const users = await Promise.all(['u1', 'u2', 'u3'].map((name) => newAccount(hub, name)));
+      const users = await newAccounts(hub, 'u1', 'u2', 'u3');
       const twice = await invite({ role: 'read', max_usage: 2 }, 'reuse-org');
       await request(hub.url).post(`/api/invitations/${twice.token}/accept`).set(bearer(users[0].token)).expect(200);
       await request(hub.url).post(`/api/invitations/${twice.token}/accept`).set(bearer(users[1].token)).expect(200);

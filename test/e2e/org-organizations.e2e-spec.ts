@@ -1,6 +1,16 @@
 import request from 'supertest';
 import { createTestHub, TestHub } from 'test/utils/test-hub';
-import { apiToken, bearer, createOrg, newAccount, ACCOUNT_TEST_ENV, siteAdmin, TestAccount } from 'test/utils/accounts';
+import {
+  ACCOUNT_TEST_ENV,
+  addMember,
+  apiToken,
+  bearer,
+  createOrg,
+  newAccounts,
+  orgRoles,
+  siteAdmin,
+  TestAccount,
+} from 'test/utils/accounts';
 
 describe('organisations', () => {
   let hub: TestHub;
@@ -10,21 +20,12 @@ describe('organisations', () => {
 
   beforeAll(async () => {
     hub = await createTestHub({ env: ACCOUNT_TEST_ENV });
-    alice = await newAccount(hub, 'alice');
-    bob = await newAccount(hub, 'bob');
-    carol = await newAccount(hub, 'carol');
+    [alice, bob, carol] = await newAccounts(hub, 'alice', 'bob', 'carol');
   });
 
   afterAll(async () => {
     await hub.close();
   });
-
-  async function roles(org: string): Promise<Record<string, string>> {
-    const response = await request(hub.url).get(`/org/${org}/members`).expect(200);
-    return Object.fromEntries(
-      (response.body.members as { user: string; role: string }[]).map((member) => [member.user, member.role]),
-    );
-  }
 
   describe('auth levels', () => {
     it('should answer 401 without credentials on every ✓ route of organisations and invitations', async () => {
@@ -72,7 +73,7 @@ describe('organisations', () => {
         .send({ name: 'acme', fullname: 'Acme Inc.', description: 'We make anvils' })
         .expect(200);
       expect(response.body).toEqual({ success: true, name: 'acme' });
-      expect(await roles('acme')).toEqual({ alice: 'admin' });
+      expect(await orgRoles(hub, 'acme')).toEqual({ alice: 'admin' });
     });
 
     it('should refuse a name taken by a user or organisation, whatever its case or dashes', async () => {
@@ -142,7 +143,7 @@ describe('organisations', () => {
         .send({ username: 'bob', role: 'contributor' })
         .expect(200);
       expect(response.body).toEqual({ success: true, message: 'bob joined members-org as contributor' });
-      expect(await roles('members-org')).toEqual({ alice: 'admin', bob: 'contributor' });
+      expect(await orgRoles(hub, 'members-org')).toEqual({ alice: 'admin', bob: 'contributor' });
     });
 
     it('should list members anonymously and signed in, with roles and join dates', async () => {
@@ -198,7 +199,7 @@ describe('organisations', () => {
         .send({ role: 'admin' })
         .expect(403);
       await request(hub.url).delete('/org/members-org/members/alice').set(bearer(bob.token)).expect(403);
-      expect(await roles('members-org')).toEqual({ alice: 'admin', bob: 'contributor' });
+      expect(await orgRoles(hub, 'members-org')).toEqual({ alice: 'admin', bob: 'contributor' });
     });
 
     it('should change roles', async () => {
@@ -208,7 +209,7 @@ describe('organisations', () => {
         .send({ role: 'write' })
         .expect(200);
       expect(response.body.message).toBe('bob is now write in members-org');
-      expect(await roles('members-org')).toEqual({ alice: 'admin', bob: 'write' });
+      expect(await orgRoles(hub, 'members-org')).toEqual({ alice: 'admin', bob: 'write' });
       await request(hub.url)
         .put('/org/members-org/members/carol')
         .set(bearer(alice.token))
@@ -233,13 +234,13 @@ describe('organisations', () => {
         .set(bearer(admin.token))
         .send({ role: 'contributor' })
         .expect(200);
-      expect(await roles('members-org')).toEqual({ alice: 'admin', bob: 'write', carol: 'contributor' });
+      expect(await orgRoles(hub, 'members-org')).toEqual({ alice: 'admin', bob: 'write', carol: 'contributor' });
     });
 
     it('should let a member leave and an admin remove a member', async () => {
       await request(hub.url).delete('/org/members-org/members/carol').set(bearer(carol.token)).expect(200);
       await request(hub.url).delete('/org/members-org/members/bob').set(bearer(alice.token)).expect(200);
-      expect(await roles('members-org')).toEqual({ alice: 'admin' });
+      expect(await orgRoles(hub, 'members-org')).toEqual({ alice: 'admin' });
       const again = await request(hub.url).delete('/org/members-org/members/bob').set(bearer(alice.token)).expect(404);
       expect(again.body.error).toBe('bob is not a member of members-org');
     });
@@ -270,21 +271,17 @@ describe('organisations', () => {
       expect(demote.body.error).toMatch(/last admin of solo-org and cannot be demoted/);
       const admin = await siteAdmin(hub);
       await request(hub.url).delete('/org/solo-org/members/alice').set(bearer(admin.token)).expect(409);
-      expect(await roles('solo-org')).toEqual({ alice: 'admin' });
+      expect(await orgRoles(hub, 'solo-org')).toEqual({ alice: 'admin' });
     });
 
     it('should allow it once another admin exists', async () => {
-      await request(hub.url)
-        .post('/org/solo-org/members')
-        .set(bearer(alice.token))
-        .send({ username: 'bob', role: 'admin' })
-        .expect(200);
+      await addMember(hub, alice, 'solo-org', 'bob', 'admin');
       await request(hub.url)
         .put('/org/solo-org/members/alice')
         .set(bearer(alice.token))
         .send({ role: 'read' })
         .expect(200);
-      expect(await roles('solo-org')).toEqual({ alice: 'read', bob: 'admin' });
+      expect(await orgRoles(hub, 'solo-org')).toEqual({ alice: 'read', bob: 'admin' });
       await request(hub.url).delete('/org/solo-org/members/bob').set(bearer(bob.token)).expect(409);
     });
 
@@ -292,17 +289,13 @@ describe('organisations', () => {
       for (let round = 0; round < 5; round += 1) {
         const org = `race-org-${round}`;
         await createOrg(hub, alice, org);
-        await request(hub.url)
-          .post(`/org/${org}/members`)
-          .set(bearer(alice.token))
-          .send({ username: 'bob', role: 'admin' })
-          .expect(200);
+        await addMember(hub, alice, org, 'bob', 'admin');
         const results = await Promise.all([
           request(hub.url).delete(`/org/${org}/members/alice`).set(bearer(alice.token)),
           request(hub.url).put(`/org/${org}/members/bob`).set(bearer(bob.token)).send({ role: 'write' }),
         ]);
         expect(results.map((response) => response.status).sort()).toEqual([200, 409]);
-        const admins = Object.values(await roles(org)).filter((role) => role === 'admin');
+        const admins = Object.values(await orgRoles(hub, org)).filter((role) => role === 'admin');
         expect(admins).toHaveLength(1);
       }
     });
@@ -353,11 +346,7 @@ describe('organisations', () => {
     });
 
     it('should refuse non-admins, bad websites and anonymous callers', async () => {
-      await request(hub.url)
-        .post('/org/acme/members')
-        .set(bearer(alice.token))
-        .send({ username: 'carol', role: 'write' })
-        .expect(200);
+      await addMember(hub, alice, 'acme', 'carol', 'write');
       await request(hub.url)
         .put('/api/organizations/acme/settings')
         .set(bearer(carol.token))

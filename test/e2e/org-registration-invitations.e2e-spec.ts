@@ -1,7 +1,17 @@
 import request from 'supertest';
 import { InvitationCreatedResponseDto } from 'src/org/invitations.dto';
 import { createTestHub, TestHub } from 'test/utils/test-hub';
-import { bearer, createOrg, login, ACCOUNT_TEST_ENV, PASSWORD, siteAdmin, TestAccount } from 'test/utils/accounts';
+import {
+  ACCOUNT_TEST_ENV,
+  bearer,
+  createOrg,
+  login,
+  loginRequest,
+  memberRole,
+  registerRequest,
+  siteAdmin,
+  TestAccount,
+} from 'test/utils/accounts';
 
 describe('registration invitations (KOHAKU_HUB_REGISTRATION=invitation)', () => {
   let hub: TestHub;
@@ -26,13 +36,8 @@ describe('registration invitations (KOHAKU_HUB_REGISTRATION=invitation)', () => 
     return response.body;
   }
 
-  function register(username: string, invitationToken?: string, email = `${username}@example.com`): request.Test {
-    return request(hub.url).post('/api/auth/register').send({ username, email, password: PASSWORD, invitationToken });
-  }
-
-  async function roleIn(org: string, username: string): Promise<string | undefined> {
-    const response = await request(hub.url).get(`/org/${org}/members`).expect(200);
-    return (response.body.members as { user: string; role: string }[]).find((member) => member.user === username)?.role;
+  function register(username: string, invitationToken?: string, email?: string): request.Test {
+    return registerRequest(hub, username, { invitationToken, email });
   }
 
   async function usageCount(token: string): Promise<number> {
@@ -57,7 +62,7 @@ describe('registration invitations (KOHAKU_HUB_REGISTRATION=invitation)', () => 
   it('should register with the invitation, join its organisation and use it up', async () => {
     const { token } = await accountInvitation({ org_name: 'acme', role: 'contributor' });
     await register('newbie', token).expect(201);
-    expect(await roleIn('acme', 'newbie')).toBe('contributor');
+    expect(await memberRole(hub, 'acme', 'newbie')).toBe('contributor');
     await expect(login(hub, 'newbie')).resolves.toEqual(expect.any(String));
     const again = await register('second', token).expect(410);
     expect(again.body.error).toBe('This invitation has already been used');
@@ -107,9 +112,7 @@ describe('registration invitations (KOHAKU_HUB_REGISTRATION=invitation)', () => 
     expect(statuses.filter((status) => status !== 201).every((status) => status === 410)).toBe(true);
     const members = (await request(hub.url).get('/org/acme/members').expect(200)).body.members as { user: string }[];
     expect(members.filter((member) => names.includes(member.user))).toHaveLength(1);
-    const logins = await Promise.all(
-      names.map((username) => request(hub.url).post('/api/auth/login').send({ username, password: PASSWORD })),
-    );
+    const logins = await Promise.all(names.map((username) => loginRequest(hub, username)));
     expect(logins.filter((response) => response.status === 200)).toHaveLength(1);
     expect(await usageCount(token)).toBe(1);
   });

@@ -3,7 +3,6 @@ import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 
 /** SSH wire-format `string`: uint32 big-endian length, then the bytes. */
 export function sshString(value: Buffer | string): Buffer {
@@ -114,42 +113,4 @@ export function sshKeygen(type: string, bits?: number): GeneratedSshKey {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-export const PROFILE_PASSWORD = 'correct horse battery';
-export const SITE_ADMIN = { username: 'siteadmin', password: 'site admin password', email: 'siteadmin@example.com' };
-
-/** Hub settings for the profile e2e specs: cheap hashing, no login throttling, a bootstrapped site admin. */
-export const PROFILE_HUB_ENV: Record<string, string> = {
-  KOHAKU_HUB_BCRYPT_COST: '10',
-  KOHAKU_HUB_LOGIN_ATTEMPTS_PER_IP: '10000',
-  KOHAKU_HUB_LOGIN_ATTEMPTS_PER_USERNAME: '10000',
-  KOHAKU_HUB_ADMIN_USERNAME: SITE_ADMIN.username,
-  KOHAKU_HUB_ADMIN_PASSWORD: SITE_ADMIN.password,
-  KOHAKU_HUB_ADMIN_EMAIL: SITE_ADMIN.email,
-};
-
-/** Logs in and returns the session token to send as `Authorization: Bearer`. */
-export async function logIn(url: string, username: string, password = PROFILE_PASSWORD): Promise<string> {
-  const response = await request(url).post('/api/auth/login').send({ username, password }).expect(200);
-  return (response.body as { token: string }).token;
-}
-
-/** Registers an account and returns its session token. */
-export async function signUp(url: string, username: string): Promise<string> {
-  await request(url)
-    .post('/api/auth/register')
-    .send({ username, email: `${username}@example.com`, password: PROFILE_PASSWORD })
-    .expect(201);
-  return logIn(url, username);
-}
-
-/** A read-only API token of the account behind `sessionToken`. */
-export async function readOnlyToken(url: string, sessionToken: string): Promise<string> {
-  const response = await request(url)
-    .post('/api/auth/tokens/create')
-    .set('Authorization', `Bearer ${sessionToken}`)
-    .send({ name: 'read-only', role: 'read' })
-    .expect(201);
-  return (response.body as { token: string }).token;
 }

@@ -1,21 +1,29 @@
 import request from 'supertest';
-import { startSmtpSink, SmtpSink } from 'test/utils/smtp-sink';
+import {
+  ACCOUNT_TEST_ENV,
+  apiToken,
+  bearer,
+  createOrg,
+  newAccount,
+  newAccounts,
+  PASSWORD,
+  siteAdmin,
+  TestAccount,
+} from 'test/utils/accounts';
+import { smtpTestEnv, startSmtpSink, SmtpSink, verificationLinkIn } from 'test/utils/smtp-sink';
 import { createTestHub, TestHub } from 'test/utils/test-hub';
-import { logIn, PROFILE_HUB_ENV, PROFILE_PASSWORD, readOnlyToken, signUp, SITE_ADMIN } from 'test/e2e/profile-fixtures';
 
 describe('user settings: PUT /api/users/{username}/settings', () => {
   let hub: TestHub;
-  let alice: string;
-  let bob: string;
-  let admin: string;
-  const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+  let alice: TestAccount;
+  let bob: TestAccount;
+  let admin: TestAccount;
 
   beforeAll(async () => {
-    hub = await createTestHub({ env: PROFILE_HUB_ENV });
-    alice = await signUp(hub.url, 'alice');
-    bob = await signUp(hub.url, 'bob');
-    admin = await logIn(hub.url, SITE_ADMIN.username, SITE_ADMIN.password);
-    await request(hub.url).post('/org/create').set(as(alice)).send({ name: 'acme' }).expect(200);
+    hub = await createTestHub({ env: ACCOUNT_TEST_ENV });
+    [alice, bob] = await newAccounts(hub, 'alice', 'bob');
+    admin = await siteAdmin(hub);
+    await createOrg(hub, alice, 'acme');
   });
 
   afterAll(async () => {
@@ -23,10 +31,10 @@ describe('user settings: PUT /api/users/{username}/settings', () => {
   });
 
   const put = (username: string, token: string, body: Record<string, unknown>) =>
-    request(hub.url).put(`/api/users/${username}/settings`).set(as(token)).send(body);
+    request(hub.url).put(`/api/users/${username}/settings`).set(bearer(token)).send(body);
 
   it('should change the profile fields sent and return the result', async () => {
-    const response = await put('alice', alice, {
+    const response = await put('alice', alice.token, {
       full_name: '  Alice Liddell ',
       bio: 'Down the rabbit hole',
       website: 'https://alice.example/about',
@@ -42,31 +50,31 @@ describe('user settings: PUT /api/users/{username}/settings', () => {
       email_verified: false,
       email_verification_sent: false,
     });
-    const me = await request(hub.url).get('/api/auth/me').set(as(alice)).expect(200);
+    const me = await request(hub.url).get('/api/auth/me').set(bearer(alice.token)).expect(200);
     expect(me.body.fullName).toBe('Alice Liddell');
   });
 
   it('should accept fullName too, keep fields not sent, and clear fields sent empty', async () => {
-    const renamed = await put('alice', alice, { fullName: 'A. Liddell' }).expect(200);
+    const renamed = await put('alice', alice.token, { fullName: 'A. Liddell' }).expect(200);
     expect(renamed.body).toMatchObject({ full_name: 'A. Liddell', bio: 'Down the rabbit hole' });
-    const cleared = await put('alice', alice, { bio: '', website: null }).expect(200);
+    const cleared = await put('alice', alice.token, { bio: '', website: null }).expect(200);
     expect(cleared.body).toMatchObject({ full_name: 'A. Liddell', bio: null, website: null });
-    const conflicting = await put('alice', alice, { fullName: 'A', full_name: 'B' }).expect(400);
+    const conflicting = await put('alice', alice.token, { fullName: 'A', full_name: 'B' }).expect(400);
     expect(conflicting.body.error).toContain('full_name and fullName');
   });
 
   it('should change the email, require verification again, and allow logging in with it', async () => {
-    const response = await put('alice', alice, { email: 'Alice.New@Example.com' }).expect(200);
+    const response = await put('alice', alice.token, { email: 'Alice.New@Example.com' }).expect(200);
     expect(response.body).toMatchObject({ email: 'alice.new@example.com', email_verified: false });
     const login = await request(hub.url)
       .post('/api/auth/login')
-      .send({ email: 'alice.new@example.com', password: PROFILE_PASSWORD })
+      .send({ email: 'alice.new@example.com', password: PASSWORD })
       .expect(200);
     expect(login.body.user.username).toBe('alice');
   });
 
   it('should refuse an email another account uses with 409', async () => {
-    const response = await put('alice', alice, { email: 'BOB@example.com' }).expect(409);
+    const response = await put('alice', alice.token, { email: 'BOB@example.com' }).expect(409);
     expect(response.headers['x-error-code']).toBe('Conflict');
     expect(response.body.error).toBe('This email address is already used by another account');
   });
@@ -82,7 +90,7 @@ describe('user settings: PUT /api/users/{username}/settings', () => {
       [{ bio: 42 }, 'bio must be a string'],
     ];
     for (const [body, message] of cases) {
-      const response = await put('alice', alice, body);
+      const response = await put('alice', alice.token, body);
       expect({ status: response.status, code: response.headers['x-error-code'] }).toEqual({
         status: 400,
         code: 'BadRequest',
@@ -92,17 +100,17 @@ describe('user settings: PUT /api/users/{username}/settings', () => {
   });
 
   it('should let only the user themself or a site administrator change the settings', async () => {
-    const forbidden = await put('alice', bob, { bio: 'hacked' }).expect(403);
+    const forbidden = await put('alice', bob.token, { bio: 'hacked' }).expect(403);
     expect(forbidden.body.error).toBe('You can only change your own settings');
     await request(hub.url).put('/api/users/alice/settings').send({ bio: 'anon' }).expect(401);
-    await put('alice', await readOnlyToken(hub.url, alice), { bio: 'read only' }).expect(403);
-    const byAdmin = await put('alice', admin, { bio: 'set by an admin' }).expect(200);
+    await put('alice', await apiToken(hub, alice, 'read'), { bio: 'read only' }).expect(403);
+    const byAdmin = await put('alice', admin.token, { bio: 'set by an admin' }).expect(200);
     expect(byAdmin.body.bio).toBe('set by an admin');
   });
 
   it('should answer 404 for unknown users and for organizations', async () => {
-    await put('nobody', admin, { bio: 'x' }).expect(404);
-    await put('acme', admin, { bio: 'x' }).expect(404);
+    await put('nobody', admin.token, { bio: 'x' }).expect(404);
+    await put('acme', admin.token, { bio: 'x' }).expect(404);
   });
 });
 
@@ -112,15 +120,7 @@ describe('user settings with SMTP configured: a new email address is verified by
 
   beforeAll(async () => {
     sink = await startSmtpSink();
-    hub = await createTestHub({
-      env: {
-        ...PROFILE_HUB_ENV,
-        KOHAKU_HUB_SMTP_HOST: '127.0.0.1',
-        KOHAKU_HUB_SMTP_PORT: String(sink.port),
-        KOHAKU_HUB_SMTP_SECURE: 'false',
-        KOHAKU_HUB_SMTP_FROM: 'Hub <hub@example.com>',
-      },
-    });
+    hub = await createTestHub({ env: { ...ACCOUNT_TEST_ENV, ...smtpTestEnv(sink) } });
   });
 
   afterAll(async () => {
@@ -128,20 +128,11 @@ describe('user settings with SMTP configured: a new email address is verified by
     await sink.close();
   });
 
-  function linkIn(data: string): URL {
-    const unfolded = data.replace(/=\r\n/g, '').replace(/=3D/g, '=');
-    const match = /(http:\/\/\S+\/api\/auth\/verify-email\?token=[\w%-]+)/.exec(unfolded);
-    if (!match) {
-      throw new Error(`no verification link in mail:\n${data}`);
-    }
-    return new URL(match[1]);
-  }
-
   it('should mail a link to the new address that verifies it', async () => {
-    const session = await signUp(hub.url, 'dora');
-    const registrationLink = linkIn((await sink.nextMessage()).data);
+    const dora = await newAccount(hub, 'dora');
+    const registrationLink = verificationLinkIn((await sink.nextMessage()).data);
     await request(hub.url).get(`${registrationLink.pathname}${registrationLink.search}`).expect(200);
-    const auth = { Authorization: `Bearer ${session}` };
+    const auth = bearer(dora.token);
     expect((await request(hub.url).get('/api/auth/me').set(auth).expect(200)).body.emailVerified).toBe(true);
 
     const changed = await request(hub.url)
@@ -152,7 +143,7 @@ describe('user settings with SMTP configured: a new email address is verified by
     expect(changed.body).toMatchObject({ email_verified: false, email_verification_sent: true });
     const mail = await sink.nextMessage();
     expect(mail.to).toEqual(['dora.new@example.com']);
-    const link = linkIn(mail.data);
+    const link = verificationLinkIn(mail.data);
     await request(hub.url).get(`${link.pathname}${link.search}`).expect(200);
     const me = await request(hub.url).get('/api/auth/me').set(auth).expect(200);
     expect(me.body).toMatchObject({ email: 'dora.new@example.com', emailVerified: true });
@@ -166,13 +157,8 @@ describe('name check: POST /api/validate/check-name', () => {
   let hub: TestHub;
 
   beforeAll(async () => {
-    hub = await createTestHub({ env: PROFILE_HUB_ENV });
-    const alice = await signUp(hub.url, 'alice');
-    await request(hub.url)
-      .post('/org/create')
-      .set({ Authorization: `Bearer ${alice}` })
-      .send({ name: 'acme-labs' })
-      .expect(200);
+    hub = await createTestHub({ env: ACCOUNT_TEST_ENV });
+    await createOrg(hub, await newAccount(hub, 'alice'), 'acme-labs');
   });
 
   afterAll(async () => {

@@ -1,13 +1,11 @@
 import request from 'supertest';
+import { ACCOUNT_TEST_ENV, apiToken, bearer, newAccounts, TestAccount } from 'test/utils/accounts';
 import { createTestHub, TestHub } from 'test/utils/test-hub';
 import {
   dsaKeyBlob,
   ecdsaKeyBlob,
   ed25519KeyBlob,
-  PROFILE_HUB_ENV,
-  readOnlyToken,
   rsaKeyBlob,
-  signUp,
   SSH_KEYGEN_AVAILABLE,
   sshFingerprintOf,
   sshKeygen,
@@ -64,29 +62,26 @@ function keyCases(): KeyCase[] {
 
 describe('SSH keys: /api/user/keys', () => {
   let hub: TestHub;
-  let alice: string;
-  let bob: string;
+  let alice: TestAccount;
+  let bob: TestAccount;
   const cases = keyCases();
   const aliceKeyIds: number[] = [];
 
   beforeAll(async () => {
-    hub = await createTestHub({ env: PROFILE_HUB_ENV });
-    alice = await signUp(hub.url, 'alice');
-    bob = await signUp(hub.url, 'bob');
+    hub = await createTestHub({ env: ACCOUNT_TEST_ENV });
+    [alice, bob] = await newAccounts(hub, 'alice', 'bob');
   });
 
   afterAll(async () => {
     await hub.close();
   });
 
-  const as = (token: string) => ({ Authorization: `Bearer ${token}` });
-
   it.each(cases.map((key) => [key.type, key] as const))(
     'should add a %s key and answer in the seed shape with the ssh-keygen fingerprint',
     async (_type, key) => {
       const response = await request(hub.url)
         .post('/api/user/keys')
-        .set(as(alice))
+        .set(bearer(alice.token))
         .send({ title: `  ${key.type} key  `, key: key.publicKey })
         .expect(201);
       expect(response.body).toEqual({
@@ -104,32 +99,32 @@ describe('SSH keys: /api/user/keys', () => {
   it('should list exactly the caller’s keys, oldest first', async () => {
     const bobKey = await request(hub.url)
       .post('/api/user/keys')
-      .set(as(bob))
+      .set(bearer(bob.token))
       .send({ title: 'bob laptop', key: toOpenSshLine('ssh-ed25519', ed25519KeyBlob()) })
       .expect(201);
-    const list = await request(hub.url).get('/api/user/keys').set(as(alice)).expect(200);
+    const list = await request(hub.url).get('/api/user/keys').set(bearer(alice.token)).expect(200);
     expect(list.body.map((key: { id: number }) => key.id)).toEqual(aliceKeyIds);
     expect(list.body.map((key: { key_type: string }) => key.key_type)).toEqual(cases.map((key) => key.type));
-    const bobList = await request(hub.url).get('/api/user/keys').set(as(bob)).expect(200);
+    const bobList = await request(hub.url).get('/api/user/keys').set(bearer(bob.token)).expect(200);
     expect(bobList.body).toEqual([expect.objectContaining({ id: bobKey.body.id, title: 'bob laptop' })]);
   });
 
   it('should show one key to its owner and answer 404 to everyone else', async () => {
     const id = aliceKeyIds[0];
-    const own = await request(hub.url).get(`/api/user/keys/${id}`).set(as(alice)).expect(200);
+    const own = await request(hub.url).get(`/api/user/keys/${id}`).set(bearer(alice.token)).expect(200);
     expect(own.body).toMatchObject({ id, key_type: 'ssh-rsa', fingerprint: cases[0].fingerprint });
-    const other = await request(hub.url).get(`/api/user/keys/${id}`).set(as(bob)).expect(404);
+    const other = await request(hub.url).get(`/api/user/keys/${id}`).set(bearer(bob.token)).expect(404);
     expect(other.headers['x-error-code']).toBe('NotFound');
-    await request(hub.url).delete(`/api/user/keys/${id}`).set(as(bob)).expect(404);
-    await request(hub.url).get(`/api/user/keys/${id}`).set(as(alice)).expect(200);
-    await request(hub.url).get('/api/user/keys/999999').set(as(alice)).expect(404);
-    await request(hub.url).get('/api/user/keys/99999999999999999999').set(as(alice)).expect(404);
+    await request(hub.url).delete(`/api/user/keys/${id}`).set(bearer(bob.token)).expect(404);
+    await request(hub.url).get(`/api/user/keys/${id}`).set(bearer(alice.token)).expect(200);
+    await request(hub.url).get('/api/user/keys/999999').set(bearer(alice.token)).expect(404);
+    await request(hub.url).get('/api/user/keys/99999999999999999999').set(bearer(alice.token)).expect(404);
   });
 
   it('should refuse a key that is already registered, by the same or another account, with 409', async () => {
     const mine = await request(hub.url)
       .post('/api/user/keys')
-      .set(as(alice))
+      .set(bearer(alice.token))
       .send({ title: 'again', key: cases[5].publicKey })
       .expect(409);
     expect(mine.headers['x-error-code']).toBe('Conflict');
@@ -138,7 +133,7 @@ describe('SSH keys: /api/user/keys', () => {
     const [type, data] = cases[5].publicKey.split(' ');
     const theirs = await request(hub.url)
       .post('/api/user/keys')
-      .set(as(bob))
+      .set(bearer(bob.token))
       .send({ title: 'stolen', key: `${type} ${data} someone-else@host` })
       .expect(409);
     expect(theirs.body.error).toBe('This key is already in use');
@@ -160,39 +155,39 @@ describe('SSH keys: /api/user/keys', () => {
       [{ title: 'x'.repeat(101), key: toOpenSshLine('ssh-ed25519', ed25519KeyBlob()) }, /title must be shorter/],
     ];
     for (const [body, reason] of cases400) {
-      const response = await request(hub.url).post('/api/user/keys').set(as(alice)).send(body);
+      const response = await request(hub.url).post('/api/user/keys').set(bearer(alice.token)).send(body);
       expect({ status: response.status, code: response.headers['x-error-code'] }).toEqual({
         status: 400,
         code: 'BadRequest',
       });
       expect(response.body.error).toMatch(reason);
     }
-    const badId = await request(hub.url).get('/api/user/keys/abc').set(as(alice)).expect(400);
+    const badId = await request(hub.url).get('/api/user/keys/abc').set(bearer(alice.token)).expect(400);
     expect(badId.body.error).toBe('key_id must be an integer');
   });
 
   it('should require authentication, and a write token to add or delete', async () => {
     await request(hub.url).get('/api/user/keys').expect(401);
     await request(hub.url).post('/api/user/keys').send({ title: 'x', key: cases[5].publicKey }).expect(401);
-    const readToken = await readOnlyToken(hub.url, alice);
-    await request(hub.url).get('/api/user/keys').set(as(readToken)).expect(200);
+    const readToken = await apiToken(hub, alice, 'read');
+    await request(hub.url).get('/api/user/keys').set(bearer(readToken)).expect(200);
     await request(hub.url)
       .post('/api/user/keys')
-      .set(as(readToken))
+      .set(bearer(readToken))
       .send({ title: 'x', key: toOpenSshLine('ssh-ed25519', ed25519KeyBlob()) })
       .expect(403);
-    await request(hub.url).delete(`/api/user/keys/${aliceKeyIds[1]}`).set(as(readToken)).expect(403);
+    await request(hub.url).delete(`/api/user/keys/${aliceKeyIds[1]}`).set(bearer(readToken)).expect(403);
   });
 
   it('should delete the owner’s key, after which its fingerprint can be registered again', async () => {
     const id = aliceKeyIds[5];
-    const deleted = await request(hub.url).delete(`/api/user/keys/${id}`).set(as(alice)).expect(200);
+    const deleted = await request(hub.url).delete(`/api/user/keys/${id}`).set(bearer(alice.token)).expect(200);
     expect(deleted.body).toEqual({ success: true, message: 'SSH key deleted successfully' });
-    await request(hub.url).get(`/api/user/keys/${id}`).set(as(alice)).expect(404);
-    await request(hub.url).delete(`/api/user/keys/${id}`).set(as(alice)).expect(404);
+    await request(hub.url).get(`/api/user/keys/${id}`).set(bearer(alice.token)).expect(404);
+    await request(hub.url).delete(`/api/user/keys/${id}`).set(bearer(alice.token)).expect(404);
     const readded = await request(hub.url)
       .post('/api/user/keys')
-      .set(as(bob))
+      .set(bearer(bob.token))
       .send({ title: 'now mine', key: cases[5].publicKey })
       .expect(201);
     expect(readded.body.fingerprint).toBe(cases[5].fingerprint);

@@ -25,43 +25,99 @@ export function bearer(token: string): Record<string, string> {
   return { Authorization: `Bearer ${token}` };
 }
 
-export async function login(hub: TestHub, username: string, password = PASSWORD): Promise<string> {
-  const response = await request(hub.url).post('/api/auth/login').send({ username, password });
-  if (response.status !== 200 && response.status !== 201) {
-    throw new Error(`login of ${username} failed: ${response.status} ${JSON.stringify(response.body)}`);
+export interface RegistrationFields {
+  /** `<username>@example.com` unless given. */
+  email?: string;
+  /** PASSWORD unless given. */
+  password?: string;
+  invitationToken?: string;
+}
+
+/** POST /api/auth/register, unchecked: for tests that look at the answer themselves. */
+export function registerRequest(
+  hub: TestHub,
+  username: string,
+  { email = `${username}@example.com`, password = PASSWORD, invitationToken }: RegistrationFields = {},
+): request.Test {
+  return request(hub.url).post('/api/auth/register').send({ username, email, password, invitationToken });
+}
+
+/** POST /api/auth/login by username, unchecked: for tests that look at the answer themselves. */
+export function loginRequest(hub: TestHub, username: string, password = PASSWORD): request.Test {
+  return request(hub.url).post('/api/auth/login').send({ username, password });
+}
+
+function expectStatus(response: request.Response, status: number, what: string): void {
+  if (response.status !== status) {
+    throw new Error(`${what} failed: ${response.status} ${JSON.stringify(response.body)}`);
   }
+}
+
+/** Signs in (expecting 200) and returns the session token. */
+export async function login(hub: TestHub, username: string, password = PASSWORD): Promise<string> {
+  const response = await loginRequest(hub, username, password);
+  expectStatus(response, 200, `login of ${username}`);
   return response.body.token as string;
 }
 
-/** Registers through the accounts API and signs in. */
+/** Registers through the accounts API (expecting 201) and signs in. */
 export async function newAccount(
   hub: TestHub,
   username: string,
   email = `${username}@example.com`,
 ): Promise<TestAccount> {
-  const response = await request(hub.url).post('/api/auth/register').send({ username, email, password: PASSWORD });
-  if (response.status !== 200 && response.status !== 201) {
-    throw new Error(`registration of ${username} failed: ${response.status} ${JSON.stringify(response.body)}`);
-  }
+  expectStatus(await registerRequest(hub, username, { email }), 201, `registration of ${username}`);
   return { username, email, token: await login(hub, username) };
+}
+
+/** Registers and signs in the named accounts one after the other, in that order. */
+export async function newAccounts(hub: TestHub, ...usernames: string[]): Promise<TestAccount[]> {
+  const accounts: TestAccount[] = [];
+  for (const username of usernames) {
+    accounts.push(await newAccount(hub, username));
+  }
+  return accounts;
 }
 
 export async function siteAdmin(hub: TestHub): Promise<TestAccount> {
   return { ...SITE_ADMIN, token: await login(hub, SITE_ADMIN.username, SITE_ADMIN.password) };
 }
 
-/** An API token of the given role, minted with the account's session. */
+/** An API token of the given role, minted (expecting 201) with the account's session. */
 export async function apiToken(hub: TestHub, account: TestAccount, role: 'read' | 'write'): Promise<string> {
   const response = await request(hub.url)
     .post('/api/auth/tokens/create')
     .set(bearer(account.token))
     .send({ name: `${role}-token`, role });
-  if (response.status !== 200 && response.status !== 201) {
-    throw new Error(`token creation failed: ${response.status} ${JSON.stringify(response.body)}`);
-  }
+  expectStatus(response, 201, 'token creation');
   return response.body.token as string;
 }
 
 export async function createOrg(hub: TestHub, account: TestAccount, name: string): Promise<void> {
   await request(hub.url).post('/org/create').set(bearer(account.token)).send({ name }).expect(200);
+}
+
+/** Adds `username` to the organisation with `role`, as `admin` (an org admin or a site administrator). */
+export async function addMember(
+  hub: TestHub,
+  admin: TestAccount,
+  org: string,
+  username: string,
+  role: string,
+): Promise<void> {
+  await request(hub.url).post(`/org/${org}/members`).set(bearer(admin.token)).send({ username, role }).expect(200);
+}
+
+/** The organisation's members and their roles, as the anonymous GET /org/{org}/members lists them. */
+export async function orgRoles(hub: TestHub, org: string): Promise<Record<string, string>> {
+  const response = await request(hub.url).get(`/org/${org}/members`).expect(200);
+  return Object.fromEntries(
+    (response.body.members as { user: string; role: string }[]).map((member) => [member.user, member.role]),
+  );
+}
+
+/** The role of `username` in the organisation, or undefined when not a member. */
+export async function memberRole(hub: TestHub, org: string, username: string): Promise<string | undefined> {
+  const roles = await orgRoles(hub, org);
+  return Object.hasOwn(roles, username) ? roles[username] : undefined;
 }

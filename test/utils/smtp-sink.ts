@@ -121,3 +121,23 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     },
   };
 }
+
+/** Hub settings that send mail, unencrypted, to the sink. */
+export function smtpTestEnv(sink: SmtpSink): Record<string, string> {
+  return {
+    KOHAKU_HUB_SMTP_HOST: '127.0.0.1',
+    KOHAKU_HUB_SMTP_PORT: String(sink.port),
+    KOHAKU_HUB_SMTP_SECURE: 'false',
+    KOHAKU_HUB_SMTP_FROM: 'Hub <hub@example.com>',
+  };
+}
+
+/** The email-verification link in a raw message (quoted-printable soft breaks and `=3D` undone). */
+export function verificationLinkIn(mailData: string): URL {
+  const unfolded = mailData.replace(/=\r\n/g, '').replace(/=3D/g, '=');
+  const match = /(http:\/\/\S+\/api\/auth\/verify-email\?token=[\w%-]+)/.exec(unfolded);
+  if (!match) {
+    throw new Error(`no verification link in mail:\n${mailData}`);
+  }
+  return new URL(match[1]);
+}
