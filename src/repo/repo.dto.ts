@@ -17,8 +17,8 @@ import { GATED_MODES, REPO_TYPES, RepoType, SPACE_SDKS } from 'src/repo/repo-typ
 export const VISIBILITIES = ['public', 'private', 'protected'] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
 
-/** `POST /api/repos/create`, as Python (`private` ≤ 1.7, `visibility` ≥ 1.8) and JS send it (hf-protocol §3.2). */
-export class CreateRepoDto {
+/** A repository named as both clients send it: `name` (or `ns/name`), `organization`, `type`. */
+export class RepoIdentifierDto {
   @IsString()
   @MaxLength(200)
   name!: string;
@@ -33,7 +33,10 @@ export class CreateRepoDto {
   @ApiPropertyOptional({ enum: REPO_TYPES, enumName: 'RepoType' })
   @IsIn(REPO_TYPES)
   type?: RepoType;
+}
 
+/** `POST /api/repos/create`, as Python (`private` ≤ 1.7, `visibility` ≥ 1.8) and JS send it (hf-protocol §3.2). */
+export class CreateRepoDto extends RepoIdentifierDto {
   @IsOptional()
   @IsBoolean()
   private?: boolean;
@@ -58,21 +61,7 @@ export class CreateRepoResponseDto {
 }
 
 /** `DELETE /api/repos/delete`: Python sends `type` only when given; JS always does. */
-export class DeleteRepoDto {
-  @IsString()
-  @MaxLength(200)
-  name!: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  organization?: string | null;
-
-  @IsOptional()
-  @ApiPropertyOptional({ enum: REPO_TYPES, enumName: 'RepoType' })
-  @IsIn(REPO_TYPES)
-  type?: RepoType;
-}
+export class DeleteRepoDto extends RepoIdentifierDto {}
 
 const FULL_REPO_ID = /^[^/\s]+\/[^/\s]+$/;
 
