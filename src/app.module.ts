@@ -2,6 +2,7 @@ import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from 'src/auth/auth.module';
+import { CommitModule } from 'src/commit/commit.module';
 import { buildHttpLoggerOptions } from 'src/common/http/logging';
 import { HubExceptionFilter } from 'src/common/errors/hub-exception.filter';
 import { ConfigModule } from 'src/config/config.module';
@@ -9,6 +10,7 @@ import { Env } from 'src/config/config-readers';
 import { HubConfig } from 'src/config/hub-config';
 import { DatabaseModule } from 'src/database/database.module';
 import { GitModule } from 'src/git/git.module';
+import { LfsModule } from 'src/lfs/lfs.module';
 import { OrgModule } from 'src/org/org.module';
 import { RepoModule } from 'src/repo/repo.module';
 import { StorageModule } from 'src/storage/storage.module';
@@ -33,6 +35,8 @@ export class AppModule {
         OrgModule,
         RepoModule,
         SystemModule,
+        LfsModule,
+        CommitModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HubExceptionFilter },

@@ -40,6 +40,15 @@ export interface GitConfig {
   catFilePoolSize: number;
 }
 
+export interface LfsTransferConfig {
+  /** Objects larger than this get a multipart upload when the client offers `multipart`. */
+  multipartThresholdBytes: number;
+  /** Size of every part but the last (raised when an object would otherwise need over 10,000 parts). */
+  multipartChunkBytes: number;
+  /** More objects in one batch request is a 413. */
+  maxBatchObjects: number;
+}
+
 export const REGISTRATION_MODES = ['open', 'invitation', 'closed'] as const;
 export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
 
@@ -91,6 +100,7 @@ export class HubConfig {
   readonly storage!: StorageConfig;
   readonly git!: GitConfig;
   readonly lfsThresholdBytes!: number;
+  readonly lfsTransfer!: LfsTransferConfig;
   readonly maxJsonBodyBytes!: number;
   readonly secrets!: SecretsConfig;
   readonly auth!: AuthConfig;
@@ -100,6 +110,17 @@ export class HubConfig {
   constructor(values: HubConfig) {
     Object.assign(this, values);
   }
+}
+
+const MIB = 1024 * 1024;
+
+function resolveLfsTransfer(env: Env): LfsTransferConfig {
+  return {
+    multipartThresholdBytes: readInt(env, 'KOHAKU_HUB_LFS_MULTIPART_THRESHOLD_BYTES', 64 * MIB, { min: 1 }),
+    // S3 refuses parts under 5 MiB (all but the last), so no store gets smaller ones.
+    multipartChunkBytes: readInt(env, 'KOHAKU_HUB_LFS_MULTIPART_CHUNK_BYTES', 16 * MIB, { min: 5 * MIB }),
+    maxBatchObjects: readInt(env, 'KOHAKU_HUB_LFS_MAX_BATCH_OBJECTS', 1000, { min: 1, max: 100_000 }),
+  };
 }
 
 function resolveDatabase(env: Env, dataDir: string): DatabaseConfig {
@@ -304,6 +325,7 @@ export function loadHubConfig(env: Env): HubConfig {
       catFilePoolSize: readInt(env, 'KOHAKU_HUB_GIT_CAT_FILE_POOL', 64, { min: 1, max: 4096 }),
     },
     lfsThresholdBytes: readInt(env, 'KOHAKU_HUB_LFS_THRESHOLD_BYTES', 10_000_000, { min: 1 }),
+    lfsTransfer: resolveLfsTransfer(env),
     maxJsonBodyBytes: readInt(env, 'KOHAKU_HUB_MAX_JSON_BODY_BYTES', 2 * 1024 * 1024, { min: 1024 }),
     secrets: resolveSecrets(env, dataDir),
     auth: resolveAuth(env),

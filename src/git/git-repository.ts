@@ -11,6 +11,7 @@ import {
 } from 'src/common/errors/hub-error';
 import { CatFilePool, GitObjectType } from 'src/git/cat-file-pool';
 import { GitProcess } from 'src/git/git-process';
+import { TreeProbe } from 'src/git/tree-probe';
 import {
   GitCommandError,
   GitObjectTypeError,
@@ -294,6 +295,29 @@ export class GitRepository {
       },
     });
     return text.trim();
+  }
+
+  /**
+   * An annotated tag object naming `commitSha`, written with `git mktag` (which checks its format).
+   * Returns the tag object's id; pointing `refs/tags/<tag>` at it is the caller's `updateRef`.
+   */
+  async writeAnnotatedTag(commitSha: string, tag: string, message: string, tagger: GitIdentity): Promise<string> {
+    assertOid(commitSha, 'commit id');
+    if (!isRefNameShaped(`refs/tags/${tag}`)) {
+      throw new InvalidRefNameError(tag);
+    }
+    const body = message.replace(/\0/g, '');
+    const text =
+      `object ${commitSha}\ntype commit\ntag ${tag}\ntagger ${identLine(tagger)}\n\n` +
+      `${body}${body.endsWith('\n') ? '' : '\n'}`;
+    const output = await this.git.runText(['mktag'], { gitDir: this.gitDir, stdin: text });
+    return output.trim();
+  }
+
+  /** Looks up many paths of one commit through one long-lived process; close it when done. */
+  probeTree(commitSha: string): TreeProbe {
+    assertOid(commitSha, 'commit id');
+    return new TreeProbe(this.git, this.gitDir, commitSha);
   }
 
   /** Stores one blob (streamed from a Readable, or from a Buffer) and returns its id. */
