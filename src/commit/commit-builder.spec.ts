@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +7,17 @@ import { CatFilePool } from 'src/git/cat-file-pool';
 import { GitProcess } from 'src/git/git-process';
 import { GitRepoStore } from 'src/git/git-repo-store';
 import { GitRepository } from 'src/git/git-repository';
-import { CommitBuilder, TreeOperation, toTreeOperations, VerifiedLfsObjects } from 'src/commit/commit-builder';
+import {
+  BuildInput,
+  CommitBuilder,
+  TreeOperation,
+  toTreeOperations,
+  VerifiedLfsObjects,
+} from 'src/commit/commit-builder';
 import { CommitOperation } from 'src/commit/commit-payload';
 import { gitBlobId } from 'src/commit/lfs-pointer';
+import { gitIn, listFiles, revParse, showFile } from 'test/utils/git';
+import { lfsPointerText } from 'test/utils/lfs';
 
 const identity = { name: 'alice', email: 'alice@users.noreply.kohakuhub', date: new Date('2024-05-01T10:00:00Z') };
 const OID = 'c'.repeat(64);
@@ -34,22 +41,15 @@ describe(CommitBuilder.name, () => {
   let base: string;
 
   function show(revision: string, path: string): string | null {
-    try {
-      return execFileSync('git', [`--git-dir=${git.gitDir}`, 'show', `${revision}:${path}`], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
-    } catch {
-      return null;
-    }
+    return showFile(git, revision, path)?.toString() ?? null;
   }
 
-  function files(revision: string): string[] {
-    return execFileSync('git', [`--git-dir=${git.gitDir}`, 'ls-tree', '-r', '--name-only', revision], {
-      encoding: 'utf8',
-    })
-      .split('\n')
-      .filter(Boolean);
+  /** One build with the fixed identity, on the base commit unless another is given. */
+  function build(
+    operations: BuildInput['operations'],
+    options: { baseSha?: string; message?: string } = {},
+  ): ReturnType<CommitBuilder['build']> {
+    return sut.build({ baseSha: options.baseSha ?? base, message: options.message ?? 'm', identity, operations });
   }
 
   beforeEach(async () => {
@@ -86,20 +86,18 @@ describe(CommitBuilder.name, () => {
   });
 
   it('should apply writes, copies and deletions in order and report what a rebase needs', async () => {
-    const built = await sut.build({
-      baseSha: base,
-      message: 'change',
-      identity,
-      operations: stream([
+    const built = await build(
+      stream([
         write('x.txt', 'x'),
         { kind: 'copy', path: 'c.txt', srcPath: 'a.txt' },
         { kind: 'copy', path: 'tool.sh', srcPath: 'run.sh' },
         { kind: 'deleteFolder', path: 'dir' },
         { kind: 'copy', path: 'x2.txt', srcPath: 'x.txt' },
       ]),
-    });
+      { message: 'change' },
+    );
     expect(built.isNoop).toBe(false);
-    expect(files(built.commitSha)).toEqual([
+    expect(listFiles(git, built.commitSha)).toEqual([
       '.gitattributes',
       'a.txt',
       'c.txt',
@@ -109,24 +107,20 @@ describe(CommitBuilder.name, () => {
       'x2.txt',
     ]);
     expect(show(built.commitSha, 'x2.txt')).toBe('x');
-    expect(
-      execFileSync('git', [`--git-dir=${git.gitDir}`, 'ls-tree', built.commitSha, 'tool.sh'], { encoding: 'utf8' }),
-    ).toMatch(/^100755 /);
+    expect(gitIn(git, ['ls-tree', built.commitSha, 'tool.sh'])).toMatch(/^100755 /);
     expect(built.replay.every((operation) => !('content' in operation))).toBe(true);
     expect(built.replay.map((operation) => operation.kind)).toEqual(['write', 'copy', 'copy', 'deleteFolder', 'copy']);
   });
 
   it('should re-apply the same operations onto a newer head from blob ids, re-reading copies there', async () => {
-    const first = await sut.build({
-      baseSha: base,
-      message: 'mine',
-      identity,
-      operations: stream([
+    const first = await build(
+      stream([
         write('x.txt', 'x'),
         { kind: 'copy', path: 'c.txt', srcPath: 'a.txt' },
         { kind: 'deleteFile', path: 'dir/b.txt' },
       ]),
-    });
+      { message: 'mine' },
+    );
     const { commitSha: theirs } = await git.createCommit({
       parent: base,
       message: 'theirs',
@@ -137,51 +131,27 @@ describe(CommitBuilder.name, () => {
         { kind: 'put', path: 'y.txt', mode: '100644', content: Buffer.from('y') },
       ],
     });
-    const rebased = await sut.build({ baseSha: theirs, message: 'mine', identity, operations: first.replay });
-    expect(
-      execFileSync('git', [`--git-dir=${git.gitDir}`, 'rev-parse', `${rebased.commitSha}^`], {
-        encoding: 'utf8',
-      }).trim(),
-    ).toBe(theirs);
-    expect(files(rebased.commitSha)).toEqual(['.gitattributes', 'a.txt', 'c.txt', 'run.sh', 'x.txt', 'y.txt']);
+    const rebased = await build(first.replay, { baseSha: theirs, message: 'mine' });
+    expect(revParse(git, `${rebased.commitSha}^`)).toBe(theirs);
+    expect(listFiles(git, rebased.commitSha)).toEqual(['.gitattributes', 'a.txt', 'c.txt', 'run.sh', 'x.txt', 'y.txt']);
     expect(show(rebased.commitSha, 'x.txt')).toBe('x');
     expect(show(rebased.commitSha, 'c.txt')).toBe('a2');
     expect((await git.fsck()).ok).toBe(true);
   });
 
   it('should fail with EntryNotFound when a deletion finds nothing, including on a rebase', async () => {
-    await expect(
-      sut.build({ baseSha: base, message: 'm', identity, operations: stream([{ kind: 'deleteFile', path: 'dir' }]) }),
-    ).rejects.toBeInstanceOf(EntryNotFoundError);
-    await expect(
-      sut.build({
-        baseSha: base,
-        message: 'm',
-        identity,
-        operations: stream([{ kind: 'deleteFolder', path: 'a.txt' }]),
-      }),
-    ).rejects.toBeInstanceOf(EntryNotFoundError);
-    const first = await sut.build({
-      baseSha: base,
-      message: 'm',
-      identity,
-      operations: stream([{ kind: 'deleteFile', path: 'a.txt' }]),
-    });
-    await expect(
-      sut.build({ baseSha: first.commitSha, message: 'm', identity, operations: first.replay }),
-    ).rejects.toBeInstanceOf(EntryNotFoundError);
-    expect(execFileSync('git', [`--git-dir=${git.gitDir}`, 'for-each-ref', 'refs/kohaku'], { encoding: 'utf8' })).toBe(
-      '',
-    );
+    await expect(build(stream([{ kind: 'deleteFile', path: 'dir' }]))).rejects.toBeInstanceOf(EntryNotFoundError);
+    await expect(build(stream([{ kind: 'deleteFolder', path: 'a.txt' }]))).rejects.toBeInstanceOf(EntryNotFoundError);
+    const first = await build(stream([{ kind: 'deleteFile', path: 'a.txt' }]));
+    await expect(build(first.replay, { baseSha: first.commitSha })).rejects.toBeInstanceOf(EntryNotFoundError);
+    expect(gitIn(git, ['for-each-ref', 'refs/kohaku'])).toBe('');
   });
 
   it('should call a commit that leaves the tree as it was a no-op', async () => {
-    const built = await sut.build({
-      baseSha: base,
-      message: 'same',
-      identity,
-      operations: stream([write('a.txt', 'a1'), write('tmp.txt', 't'), { kind: 'deleteFile', path: 'tmp.txt' }]),
-    });
+    const built = await build(
+      stream([write('a.txt', 'a1'), write('tmp.txt', 't'), { kind: 'deleteFile', path: 'tmp.txt' }]),
+      { message: 'same' },
+    );
     expect(built.isNoop).toBe(true);
   });
 
@@ -194,15 +164,8 @@ describe(CommitBuilder.name, () => {
       { key: 'lfsFile', path: 'gone.csv', oid: OID },
       { key: 'deletedFile', path: 'gone.csv' },
     ];
-    const built = await sut.build({
-      baseSha: base,
-      message: 'lfs',
-      identity,
-      operations: toTreeOperations(stream(operations), { git, lfs }),
-    });
-    expect(show(built.commitSha, 'data/t.csv')).toBe(
-      `version https://git-lfs.github.com/spec/v1\noid sha256:${OID}\nsize 42\n`,
-    );
+    const built = await build(toTreeOperations(stream(operations), { git, lfs }), { message: 'lfs' });
+    expect(show(built.commitSha, 'data/t.csv')).toBe(lfsPointerText({ oid: OID, size: 42 }));
     expect(show(built.commitSha, '.gitattributes')).toBe(
       '*.bin filter=lfs diff=lfs merge=lfs -text\n/data/t.csv filter=lfs diff=lfs merge=lfs -text\n',
     );
@@ -210,12 +173,7 @@ describe(CommitBuilder.name, () => {
       { path: 'w.bin', pointer: { oid: OID, size: 7 } },
       { path: 'data/t.csv', pointer: { oid: OID, size: 42 } },
     ]);
-    const replayed = await sut.build({
-      baseSha: built.commitSha,
-      message: 'again',
-      identity,
-      operations: built.replay,
-    });
+    const replayed = await build(built.replay, { baseSha: built.commitSha, message: 'again' });
     expect(replayed.isNoop).toBe(true);
   });
 });

@@ -1,25 +1,24 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DEFAULT_GITATTRIBUTES } from 'src/repo/default-gitattributes';
 import { exactLfsRule, exactPathPattern, GitAttributes, withLfsRules } from 'src/commit/gitattributes';
+import { withScratchWorkTree } from 'test/utils/git';
 
 /** What real git says about `filter` for each path under `attributes` (the oracle for these tests). */
 function gitFilterOf(attributes: string, paths: string[]): boolean[] {
-  const dir = mkdtempSync(join(tmpdir(), 'kh-attr-spec-'));
-  try {
-    execFileSync('git', ['init', '-q', dir]);
-    writeFileSync(join(dir, '.gitattributes'), attributes);
-    const output = execFileSync('git', ['-C', dir, 'check-attr', '-z', '--stdin', 'filter'], {
-      input: paths.map((path) => `${path}\0`).join(''),
-      encoding: 'utf8',
-      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: dir },
-    }).split('\0');
-    return paths.map((_, index) => output[index * 3 + 2] === 'lfs');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  const { status, stdout } = withScratchWorkTree({ '.gitattributes': attributes }, (git) =>
+    git(['check-attr', '-z', '--stdin', 'filter'], paths.map((path) => `${path}\0`).join('')),
+  );
+  if (status !== 0) {
+    throw new Error(`git check-attr failed with status ${status}`);
   }
+  const output = stdout.split('\0');
+  return paths.map((_, index) => output[index * 3 + 2] === 'lfs');
+}
+
+/** The parser's verdict on PATHS: the tracked ones must be `tracked`, and every verdict must be git's. */
+function expectTrackedLikeGit(text: string, tracked: string[]): void {
+  const attributes = GitAttributes.parse(text);
+  expect(PATHS.filter((path) => attributes.isLfsTracked(path))).toEqual(tracked);
+  expect(PATHS.map((path) => attributes.isLfsTracked(path))).toEqual(gitFilterOf(text, PATHS));
 }
 
 const PATHS = [
@@ -47,9 +46,7 @@ const PATHS = [
 
 describe(GitAttributes.name, () => {
   it('should agree with git on the Hub default patterns', () => {
-    const attributes = GitAttributes.parse(DEFAULT_GITATTRIBUTES);
-    const tracked = PATHS.filter((path) => attributes.isLfsTracked(path));
-    expect(tracked).toEqual([
+    expectTrackedLikeGit(DEFAULT_GITATTRIBUTES, [
       'model.safetensors',
       'sub/dir/model.safetensors',
       'archive.tar.gz',
@@ -61,7 +58,6 @@ describe(GitAttributes.name, () => {
       'data/star*.bin',
       'é/ü.gguf',
     ]);
-    expect(PATHS.map((path) => attributes.isLfsTracked(path))).toEqual(gitFilterOf(DEFAULT_GITATTRIBUTES, PATHS));
   });
 
   it('should agree with git on anchoring, "**", classes, escapes, quoting, unsetting and order', () => {
@@ -83,8 +79,7 @@ describe(GitAttributes.name, () => {
       '  *.tar.gz   filter=lfs   diff=lfs',
       'missing-slash/ filter=lfs',
     ].join('\n');
-    const attributes = GitAttributes.parse(text);
-    expect(PATHS.filter((path) => attributes.isLfsTracked(path))).toEqual([
+    expectTrackedLikeGit(text, [
       'archive.tar.gz',
       'saved_model/a/b',
       'saved_model/a',
@@ -95,7 +90,6 @@ describe(GitAttributes.name, () => {
       'docs/a.md',
       'docs/sub/a.md',
     ]);
-    expect(PATHS.map((path) => attributes.isLfsTracked(path))).toEqual(gitFilterOf(text, PATHS));
   });
 
   it('should write exact-path rules that git and the parser match for that path only', () => {

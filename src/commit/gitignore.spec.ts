@@ -1,28 +1,17 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GitIgnore } from 'src/commit/gitignore';
+import { withScratchWorkTree } from 'test/utils/git';
 
-/** Real git's verdict (`check-ignore --no-index`), path by path. */
+/** Real git's verdict (`check-ignore --no-index`), path by path: exit 0 is ignored, 1 is not. */
 function gitIgnored(rules: string, paths: string[]): boolean[] {
-  const dir = mkdtempSync(join(tmpdir(), 'kh-ignore-spec-'));
-  try {
-    execFileSync('git', ['init', '-q', dir]);
-    writeFileSync(join(dir, '.gitignore'), rules);
-    return paths.map((path) => {
-      try {
-        execFileSync('git', ['-C', dir, 'check-ignore', '-q', '--no-index', '--', path], {
-          env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: dir },
-        });
-        return true;
-      } catch {
-        return false;
+  return withScratchWorkTree({ '.gitignore': rules }, (git) =>
+    paths.map((path) => {
+      const { status } = git(['check-ignore', '-q', '--no-index', '--', path]);
+      if (status !== 0 && status !== 1) {
+        throw new Error(`git check-ignore failed with status ${status} for ${JSON.stringify(path)}`);
       }
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+      return status === 0;
+    }),
+  );
 }
 
 describe(GitIgnore.name, () => {
@@ -41,43 +30,30 @@ describe(GitIgnore.name, () => {
       '!vendor/keep.txt',
       '',
     ].join('\n');
-    const paths = [
-      'a.log',
-      'sub/a.log',
-      'keep.log',
-      'sub/keep.log',
-      'build/x.js',
-      'src/build/y.js',
-      'build',
-      'root-only.txt',
-      'sub/root-only.txt',
-      'docs/a.tmp',
-      'docs/x/y/a.tmp',
-      'other/a.tmp',
-      'cache',
-      'deep/cache/file',
-      '#literal',
-      'trailing-space ',
-      'vendor/keep.txt',
-      'vendor/other.txt',
-      'plain.txt',
+    const expected: [path: string, isIgnored: boolean][] = [
+      ['a.log', true],
+      ['sub/a.log', true],
+      ['keep.log', false],
+      ['sub/keep.log', false],
+      ['build/x.js', true],
+      ['src/build/y.js', true],
+      ['build', false],
+      ['root-only.txt', true],
+      ['sub/root-only.txt', false],
+      ['docs/a.tmp', true],
+      ['docs/x/y/a.tmp', true],
+      ['other/a.tmp', false],
+      ['cache', true],
+      ['deep/cache/file', true],
+      ['#literal', true],
+      ['trailing-space ', true],
+      ['vendor/keep.txt', true],
+      ['vendor/other.txt', true],
+      ['plain.txt', false],
     ];
+    const paths = expected.map(([path]) => path);
     const ignore = GitIgnore.parse(rules);
-    expect(paths.filter((path) => ignore.isIgnored(path))).toEqual([
-      'a.log',
-      'sub/a.log',
-      'build/x.js',
-      'src/build/y.js',
-      'root-only.txt',
-      'docs/a.tmp',
-      'docs/x/y/a.tmp',
-      'cache',
-      'deep/cache/file',
-      '#literal',
-      'trailing-space ',
-      'vendor/keep.txt',
-      'vendor/other.txt',
-    ]);
+    expect(paths.map((path) => [path, ignore.isIgnored(path)])).toEqual(expected);
     expect(paths.map((path) => ignore.isIgnored(path))).toEqual(gitIgnored(rules, paths));
   });
 });

@@ -61,6 +61,18 @@ describe(GitRepoStore.name, () => {
     expect(existsSync(join(trash, 'fresh.git'))).toBe(true);
   });
 
+  it('should run git for the health check only until it has succeeded once', async () => {
+    const version = jest.spyOn(GitProcess.prototype, 'version');
+
+    const first = await sut.healthCheck();
+    const second = await sut.healthCheck();
+
+    expect(first).toEqual({ isHealthy: true, gitVersion: expect.stringMatching(/\d+\.\d+/) });
+    expect(second).toEqual(first);
+    expect(version).toHaveBeenCalledTimes(1);
+    version.mockRestore();
+  });
+
   it('should report unhealthy when the git root cannot be written', async () => {
     await sut.prepare();
     const staging = join(config.git.root, 'staging');

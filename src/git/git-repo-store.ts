@@ -46,6 +46,8 @@ export class GitRepoStore {
   private readonly reposDir: string;
   private readonly stagingDir: string;
   private readonly trashDir: string;
+  /** The binary cannot change under a running process, so one successful `git --version` is enough. */
+  private knownGitVersion: string | null = null;
 
   constructor(
     private readonly config: HubConfig,
@@ -146,14 +148,19 @@ export class GitRepoStore {
     return new GitRepository(this.pathFor(storageId), this.git, this.catFiles);
   }
 
-  /** git runs and the git root accepts writes. Never throws. */
+  /**
+   * git runs (checked until it first succeeds, so `/health` does not start a process on every
+   * call) and the git root accepts writes. Never throws.
+   */
   async healthCheck(): Promise<GitHealth> {
-    let gitVersion: string | null = null;
-    try {
-      gitVersion = await this.git.version();
-    } catch {
-      return { isHealthy: false, gitVersion, message: 'git cannot be run' };
+    if (this.knownGitVersion === null) {
+      try {
+        this.knownGitVersion = await this.git.version();
+      } catch {
+        return { isHealthy: false, gitVersion: null, message: 'git cannot be run' };
+      }
     }
+    const gitVersion = this.knownGitVersion;
     const probe = join(this.stagingDir, `.health-${randomBytes(6).toString('hex')}`);
     try {
       await mkdir(this.stagingDir, { recursive: true });

@@ -1,5 +1,4 @@
 import { AuthUser } from 'src/common/auth-user';
-import { RepoNotFoundError, UnauthorizedError } from 'src/common/errors/hub-error';
 import { HubConfig } from 'src/config/hub-config';
 import { LfsBatchService } from 'src/lfs/lfs-batch.service';
 import { LfsBatchRequestDto } from 'src/lfs/lfs.dto';
@@ -107,17 +106,6 @@ describe(LfsBatchService.name, () => {
     sut = batchServiceAllowing(1);
     await expect(sut.batch(user, target, request({ objects: [small, large] }), 'u')).rejects.toBeInstanceOf(
       LfsTooManyObjectsError,
-    );
-  });
-
-  it('should ask anonymous callers for credentials instead of saying the repository is missing', async () => {
-    repos.getRepo.mockRejectedValue(new RepoNotFoundError('alice/secret'));
-
-    await expect(sut.batch(undefined, target, request({ operation: 'download' }), 'u')).rejects.toBeInstanceOf(
-      UnauthorizedError,
-    );
-    await expect(sut.batch(user, target, request({ operation: 'download' }), 'u')).rejects.toBeInstanceOf(
-      RepoNotFoundError,
     );
   });
 });

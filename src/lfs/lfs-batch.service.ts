@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { AuthUser } from 'src/common/auth-user';
-import { RepoNotFoundError, UnauthorizedError } from 'src/common/errors/hub-error';
 import {
   LFS_TRANSFERS,
   LfsBatchObjectResponseDto,
@@ -15,19 +14,12 @@ import { LfsService } from 'src/lfs/lfs.service';
 import { LfsTransferPolicy } from 'src/lfs/lfs-transfer-policy';
 import { LfsUploadService } from 'src/lfs/lfs-upload.service';
 import { LfsUrls } from 'src/lfs/lfs-urls';
+import { findLfsRepo, LfsRepoTarget } from 'src/lfs/lfs-repo-lookup';
 import { RepoRecord } from 'src/repo/repo-record';
 import { RepoService } from 'src/repo/repo.service';
-import { RepoType } from 'src/repo/repo-types';
-import { RequiredRepoPermission } from 'src/repo/repo-access';
 
 /** Python sends `sha256`, JS `sha_256` (hf-protocol §3.13); absent means sha256 (git-lfs batch.md). */
 const SHA256_NAMES = new Set(['sha256', 'sha_256']);
-
-export interface LfsRepoTarget {
-  type: RepoType;
-  namespace: string;
-  name: string;
-}
 
 interface ValidObject {
   oid: string;
@@ -69,7 +61,7 @@ export class LfsBatchService {
     request: LfsBatchRequestDto,
     baseUrl: string,
   ): Promise<LfsBatchResponseDto> {
-    const repo = await this.repoFor(user, target, request.operation === 'upload' ? 'write' : 'read');
+    const repo = await findLfsRepo(this.repos, user, target, request.operation === 'upload' ? 'write' : 'read');
     if (request.hash_algo !== undefined && !SHA256_NAMES.has(request.hash_algo)) {
       throw new LfsHashAlgoUnsupportedError(request.hash_algo);
     }
@@ -116,7 +108,7 @@ export class LfsBatchService {
 
   /** The verify action (`POST …/info/lfs/verify`): needs the same write access as the upload. */
   async verify(user: AuthUser, target: LfsRepoTarget, request: LfsVerifyRequestDto): Promise<void> {
-    await this.repoFor(user, target, 'write');
+    await findLfsRepo(this.repos, user, target, 'write');
     await this.uploads.verify(request.oid, request.size);
   }
 
@@ -180,26 +172,6 @@ export class LfsBatchService {
       authenticated: true,
       actions: { download: { href, expires_in: this.urls.ttlSeconds } },
     };
-  }
-
-  /**
-   * The repository with `needed` access. Anonymous callers who cannot see it get a 401 rather than
-   * the 404 signed-in callers get: git-lfs only asks its credential helper on a 401, and a missing
-   * repository answers the same, so existence still does not leak.
-   */
-  private async repoFor(
-    user: AuthUser | undefined,
-    target: LfsRepoTarget,
-    needed: RequiredRepoPermission,
-  ): Promise<RepoRecord> {
-    try {
-      return await this.repos.getRepo(user, target.type, target.namespace, target.name, needed);
-    } catch (error) {
-      if (user === undefined && error instanceof RepoNotFoundError) {
-        throw new UnauthorizedError('Authentication required: this repository needs credentials');
-      }
-      throw error;
-    }
   }
 }
 

@@ -1,11 +1,18 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiConsumes, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { Public } from 'src/common/decorators/auth.decorator';
-import { LfsCompleteMultipartDto } from 'src/lfs/lfs.dto';
+import { LFS_MEDIA_TYPE, LfsCompleteMultipartDto, LfsVerifyRequestDto } from 'src/lfs/lfs.dto';
+import { LfsExceptionFilter } from 'src/lfs/lfs-exception.filter';
 import { LfsTransferService } from 'src/lfs/lfs-transfer.service';
-import { LFS_COMPLETE_ROUTE, LFS_DOWNLOAD_ROUTE, LFS_PART_ROUTE, LFS_UPLOAD_ROUTE } from 'src/lfs/lfs-urls';
+import {
+  LFS_COMPLETE_ROUTE,
+  LFS_DOWNLOAD_ROUTE,
+  LFS_PART_ROUTE,
+  LFS_UPLOAD_ROUTE,
+  LFS_VERIFY_ROUTE,
+} from 'src/lfs/lfs-urls';
 
 function incomingBody(request: Request) {
   return { stream: request, headers: request.headers, isConsumed: request.readableEnded };
@@ -53,6 +60,16 @@ export class LfsTransferController {
     @Body() body: LfsCompleteMultipartDto,
   ): Promise<void> {
     return this.transfers.completeMultipart(uploadId, request, body);
+  }
+
+  /** The verify action handed out with each upload (200 once the object is stored and verified). */
+  @Post(LFS_VERIFY_ROUTE)
+  @HttpCode(200)
+  @Public()
+  @UseFilters(LfsExceptionFilter)
+  @ApiConsumes(LFS_MEDIA_TYPE)
+  verifyLfsUpload(@Req() request: Request, @Body() body: LfsVerifyRequestDto): Promise<void> {
+    return this.transfers.verifyUpload(request, body);
   }
 
   /** Express also routes HEAD here; it gets the same headers without the body. */

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
+import { UnprocessableEntityError } from 'src/common/errors/hub-error';
 import { attachmentDisposition } from 'src/storage/blob-storage';
 import { UrlSigner } from 'src/storage/url-signer';
 import { SignedUrlError } from 'src/storage/storage.errors';
 import { parseByteRange } from 'src/lfs/byte-range';
-import { LfsCompleteMultipartDto } from 'src/lfs/lfs.dto';
+import { LfsCompleteMultipartDto, LfsVerifyRequestDto } from 'src/lfs/lfs.dto';
 import { LfsObjectNotFoundError, LfsUploadBodyConsumedError } from 'src/lfs/lfs.errors';
 import { isLfsOid } from 'src/lfs/lfs-keys';
 import { LfsService } from 'src/lfs/lfs.service';
@@ -70,6 +71,17 @@ export class LfsTransferService {
   async receivePart(uploadId: string, partNumber: number, signed: SignedRequest, body: IncomingBody): Promise<string> {
     this.signer.verify('PUT', signed.path, signed.query);
     return this.uploads.receivePart(uploadId, partNumber, rawBody(body), announcedLength(body.headers));
+  }
+
+  /** The signed verify action: the object it was issued for, which the body must name too. */
+  async verifyUpload(signed: SignedRequest, request: LfsVerifyRequestDto): Promise<void> {
+    const params = this.signer.verify('POST', signed.path, signed.query);
+    if (params.oid !== request.oid || params.size !== String(request.size)) {
+      throw new UnprocessableEntityError(
+        `This verify URL was issued for LFS object ${params.oid} (${params.size} bytes), not ${request.oid} (${request.size} bytes)`,
+      );
+    }
+    await this.uploads.verify(request.oid, request.size);
   }
 
   async completeMultipart(uploadId: string, signed: SignedRequest, completion: LfsCompleteMultipartDto): Promise<void> {

@@ -63,7 +63,7 @@ export class LfsUploadService {
       userId: upload.userId,
       expiresAt: new Date(Date.now() + ttl * 1000),
     };
-    const verify = { href: this.urls.verify(upload.baseUrl, upload.repo), expires_in: ttl };
+    const verify = { href: this.urls.verify(upload.baseUrl, id, upload.oid, upload.size), expires_in: ttl };
     if (upload.transfer === 'basic') {
       const presigned = await this.storage.presignPut(stagingKey, { expiresInSeconds: ttl });
       if (presigned !== null && upload.size > MAX_PRESIGNED_PUT_BYTES) {

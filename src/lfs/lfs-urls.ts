@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { HubConfig } from 'src/config/hub-config';
-import { RepoRecord } from 'src/repo/repo-record';
-import { webPrefixOf } from 'src/repo/repo-types';
 import { UrlSigner } from 'src/storage/url-signer';
 
 /**
@@ -11,6 +9,7 @@ import { UrlSigner } from 'src/storage/url-signer';
 export const LFS_UPLOAD_ROUTE = 'api/lfs/uploads/:uploadId/content';
 export const LFS_PART_ROUTE = 'api/lfs/uploads/:uploadId/parts/:partNumber';
 export const LFS_COMPLETE_ROUTE = 'api/lfs/uploads/:uploadId/complete';
+export const LFS_VERIFY_ROUTE = 'api/lfs/uploads/:uploadId/verify';
 export const LFS_DOWNLOAD_ROUTE = 'api/lfs/objects/:oid/content';
 
 export function lfsUploadPath(uploadId: string): string {
@@ -23,6 +22,10 @@ export function lfsPartPath(uploadId: string, partNumber: number): string {
 
 export function lfsCompletePath(uploadId: string): string {
   return `/api/lfs/uploads/${uploadId}/complete`;
+}
+
+export function lfsVerifyPath(uploadId: string): string {
+  return `/api/lfs/uploads/${uploadId}/verify`;
 }
 
 export function lfsDownloadPath(oid: string): string {
@@ -68,9 +71,12 @@ export class LfsUrls {
     );
   }
 
-  /** The verify action: an authenticated API route next to the batch endpoint the client called. */
-  verify(baseUrl: string, repo: Pick<RepoRecord, 'type' | 'namespace' | 'name'>): string {
-    return `${baseUrl}/${webPrefixOf(repo.type)}${repo.namespace}/${repo.name}.git/info/lfs/verify`;
+  /**
+   * The verify action of one upload. git-lfs sends no credentials to actions of objects marked
+   * `authenticated`, so it is signed like the transfer URLs, bound to the object it verifies.
+   */
+  verify(baseUrl: string, uploadId: string, oid: string, size: number): string {
+    return this.signed(baseUrl, 'POST', lfsVerifyPath(uploadId), { oid, size: String(size) });
   }
 
   private signed(

@@ -20,6 +20,20 @@ export class RepoRepository {
     return this.repos.findOne({ where: { type, ownerId, normalizedName }, relations: { owner: true } });
   }
 
+  /**
+   * The repository `namespace/name` (both normalised) of `type` with its owner, in one query: the
+   * lookup behind every request that names a repository, resolve and HEAD included.
+   */
+  findByFullName(type: RepoType, normalizedNamespace: string, normalizedName: string): Promise<RepoEntity | null> {
+    return this.repos
+      .createQueryBuilder('repo')
+      .innerJoinAndSelect('repo.owner', 'owner')
+      .where('repo.type = :type', { type })
+      .andWhere('repo.normalizedName = :normalizedName', { normalizedName })
+      .andWhere('owner.normalizedName = :normalizedNamespace', { normalizedNamespace })
+      .getOne();
+  }
+
   /** The repository a former `namespace/name` (both normalised) now points to. */
   async findRedirectTarget(type: RepoType, fromNamespace: string, fromName: string): Promise<RepoEntity | null> {
     const redirect = await this.redirects.findOne({ where: { type, fromNamespace, fromName } });

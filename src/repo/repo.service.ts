@@ -66,9 +66,8 @@ export class RepoService {
    * `RepoNotFoundError`. No access check: callers go through `getRepo`.
    */
   async findRepo(type: RepoType, namespace: string, name: string): Promise<RepoRecord> {
-    const owner = await this.users.findByName(namespace);
-    const entity = owner ? await this.repos.findByName(type, owner.id, normalizeName(name)) : null;
-    if (entity) {
+    const entity = await this.repos.findByFullName(type, normalizeName(namespace), normalizeName(name));
+    if (entity?.owner?.isActive) {
       return toRepoRecord(entity);
     }
     const moved = await this.repos.findRedirectTarget(type, normalizeName(namespace), normalizeName(name));

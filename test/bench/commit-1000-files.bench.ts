@@ -13,31 +13,11 @@
  *
  * It prints figures only and asserts nothing.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
-import { ACCOUNT_TEST_ENV, apiToken, newAccount } from 'test/utils/accounts';
-import { createTestHub } from 'test/utils/test-hub';
-
-const run = promisify(execFile);
-
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index < 0 ? fallback : Number(process.argv[index + 1]);
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new Error(`--${name} must be a positive integer`);
-  }
-  return value;
-}
-
-async function seconds<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number }> {
-  const started = process.hrtime.bigint();
-  const value = await work();
-  return { value, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
-}
+import { createBenchHub, createBenchRepo, median, option, run, timed } from 'test/bench/bench-utils';
 
 /** Text-like files spread over 20 folders, different in every run so no commit is a no-op. */
 function makeFiles(count: number, bytes: number): { path: string; content: Buffer }[] {
@@ -63,19 +43,13 @@ async function gitCommit(workTree: string): Promise<void> {
   await run('git', ['-C', workTree, 'commit', '-q', '-m', 'Add files'], { env });
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 async function main(): Promise<void> {
   const fileCount = option('files', 1000);
   const fileBytes = option('file-bytes', 2048);
   const runs = option('runs', 5);
   const workDir = mkdtempSync(join(tmpdir(), 'kohaku-commit-bench-'));
-  const hub = await createTestHub({ env: ACCOUNT_TEST_ENV });
+  const { hub, token } = await createBenchHub();
   try {
-    const token = await apiToken(hub, await newAccount(hub, 'bench'), 'write');
     console.log(`Commit benchmark: ${fileCount} files of ${fileBytes} bytes in one commit, ${runs} run(s)`);
     const hubTimes: number[] = [];
     const gitTimes: number[] = [];
@@ -89,18 +63,11 @@ async function main(): Promise<void> {
         mkdirSync(dirname(join(workTree, file.path)), { recursive: true });
         writeFileSync(join(workTree, file.path), file.content);
       }
-      const local = await seconds(() => gitCommit(workTree));
+      const local = await timed(() => gitCommit(workTree));
 
       // The hub's side: a fresh repository and the NDJSON body ready on disk, as a client has it.
       const repo = `files-${runNumber}`;
-      const created = await fetch(`${hub.url}/api/repos/create`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ name: repo }),
-      });
-      if (!created.ok) {
-        throw new Error(`repo create failed: ${created.status} ${await created.text()}`);
-      }
+      await createBenchRepo(hub, token, repo);
       const lines = [
         { key: 'header', value: { summary: 'Add files', description: '' } },
         ...files.map((file) => ({
@@ -110,7 +77,7 @@ async function main(): Promise<void> {
       ];
       const body = join(workDir, `body-${runNumber}.ndjson`);
       writeFileSync(body, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
-      const committed = await seconds(() =>
+      const committed = await timed(() =>
         run(
           'curl',
           [

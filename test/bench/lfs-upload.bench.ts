@@ -12,47 +12,25 @@
  *
  * It prints figures only and asserts nothing.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
-import { promisify } from 'node:util';
 import { LfsService } from 'src/lfs/lfs.service';
 import { BlobStorage } from 'src/storage/blob-storage';
-import { ACCOUNT_TEST_ENV, apiToken, newAccount } from 'test/utils/accounts';
-import { createTestHub } from 'test/utils/test-hub';
-
-const run = promisify(execFile);
-const MIB = 1024 * 1024;
-
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index < 0 ? fallback : Number(process.argv[index + 1]);
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new Error(`--${name} must be a positive integer`);
-  }
-  return value;
-}
-
-function textOption(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index < 0 ? fallback : (process.argv[index + 1] ?? fallback);
-}
-
-async function writeRandomFile(path: string, bytes: number): Promise<void> {
-  const out = createWriteStream(path);
-  const block = randomBytes(16 * MIB);
-  for (let written = 0; written < bytes; written += block.length) {
-    if (!out.write(block.subarray(0, Math.min(block.length, bytes - written)))) {
-      await once(out, 'drain');
-    }
-  }
-  out.end();
-  await once(out, 'finish');
-}
+import {
+  basicUploadHref,
+  createBenchHub,
+  createBenchRepo,
+  median,
+  option,
+  run,
+  textOption,
+  timed,
+  writeRandomFile,
+} from 'test/bench/bench-utils';
+import { MIB } from 'test/utils/lfs';
 
 /** Makes the file a new object for this run without rewriting it (the upload of a known oid is skipped). */
 async function stamp(path: string, runNumber: number): Promise<void> {
@@ -62,12 +40,6 @@ async function stamp(path: string, runNumber: number): Promise<void> {
   } finally {
     await handle.close();
   }
-}
-
-async function seconds<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number }> {
-  const started = process.hrtime.bigint();
-  const value = await work();
-  return { value, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
 async function opensslSha256(path: string): Promise<string> {
@@ -84,17 +56,9 @@ async function main(): Promise<void> {
   const runs = option('runs', 3);
   const workDir = mkdtempSync(join(tmpdir(), 'kohaku-lfs-bench-'));
   const dataDir = mkdtempSync(join(textOption('data-dir', tmpdir()), 'kohaku-lfs-bench-data-'));
-  const hub = await createTestHub({ env: { ...ACCOUNT_TEST_ENV, KOHAKU_HUB_DATA_DIR: dataDir } });
+  const { hub, token } = await createBenchHub({ KOHAKU_HUB_DATA_DIR: dataDir });
   try {
-    const token = await apiToken(hub, await newAccount(hub, 'bench'), 'write');
-    const created = await fetch(`${hub.url}/api/repos/create`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'weights' }),
-    });
-    if (!created.ok) {
-      throw new Error(`repo create failed: ${created.status} ${await created.text()}`);
-    }
+    await createBenchRepo(hub, token, 'weights');
     const file = join(workDir, 'object.bin');
     await writeRandomFile(file, size);
     console.log(`LFS upload benchmark: ${size / MIB} MiB through the fs signed URL, ${runs} run(s)`);
@@ -104,24 +68,15 @@ async function main(): Promise<void> {
       await stamp(file, runNumber);
       // The first pass warms the page cache, so both measurements below read the file from memory.
       await opensslSha256(file);
-      const hashed = await seconds(() => opensslSha256(file));
+      const hashed = await timed(() => opensslSha256(file));
       const oid = hashed.value;
       // What the storage itself costs: the same bytes copied into the hub's data folder.
       const copy = join(dataDir, 'write-floor.bin');
-      const written = await seconds(() => run('cp', [file, copy]));
+      const written = await timed(() => run('cp', [file, copy]));
       rmSync(copy);
 
-      const batch = await fetch(`${hub.url}/bench/weights.git/info/lfs/objects/batch`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/vnd.git-lfs+json' },
-        body: JSON.stringify({ operation: 'upload', transfers: ['basic'], objects: [{ oid, size }] }),
-      });
-      const answer = (await batch.json()) as { objects: { actions?: { upload?: { href: string } } }[] };
-      const href = answer.objects[0].actions?.upload?.href;
-      if (href === undefined) {
-        throw new Error(`batch gave no upload action: ${JSON.stringify(answer)}`);
-      }
-      const uploaded = await seconds(() =>
+      const href = await basicUploadHref(hub.url, token, 'bench/weights', { oid, size });
+      const uploaded = await timed(() =>
         run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '-T', file, href], { maxBuffer: MIB }),
       );
       if (uploaded.value.stdout !== '200') {
@@ -142,10 +97,9 @@ async function main(): Promise<void> {
           `${(ratio * 100).toFixed(0)} % of the hashing floor`,
       );
     }
-    const sorted = [...ratios].sort((a, b) => a - b);
     console.log(
-      `upload throughput vs openssl dgst -sha256: best ${(sorted[sorted.length - 1] * 100).toFixed(0)} %, ` +
-        `median ${(sorted[Math.floor(sorted.length / 2)] * 100).toFixed(0)} % (target >= 50 %)`,
+      `upload throughput vs openssl dgst -sha256: best ${(Math.max(...ratios) * 100).toFixed(0)} %, ` +
+        `median ${(median(ratios) * 100).toFixed(0)} % (target >= 50 %)`,
     );
   } finally {
     await hub.close();

@@ -4,7 +4,8 @@
 set -euo pipefail
 name=${1:?usage: npm run bench -- <name> [options]}
 shift
-out=$(mktemp -d "${TMPDIR:-/tmp}/kohaku-bench-XXXXXX")
+# Inside the checkout, so the compiled files find node_modules by walking up.
+out=$(mktemp -d "$PWD/.bench-build-XXXXXX")
 trap 'rm -rf "$out"' EXIT
 npx tsc -p tsconfig.json --outDir "$out"
 NODE_PATH="$out" node "$out/test/bench/$name.bench.js" "$@"

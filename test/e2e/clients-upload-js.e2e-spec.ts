@@ -1,25 +1,9 @@
 import { commit, createBranch, createRepo, deleteFile, uploadFiles } from '@huggingface/hub';
-import { createHash, randomBytes } from 'node:crypto';
-import { multipartEnv } from 'test/utils/lfs';
+import { randomBytes } from 'node:crypto';
 import { LfsUploadService } from 'src/lfs/lfs-upload.service';
-import { createTestHub, TestHub } from 'test/utils/test-hub';
-import {
-  ACCOUNT_TEST_ENV,
-  gitIn,
-  listFiles,
-  newWriter,
-  openGit,
-  revParse,
-  showFile,
-  Writer,
-} from 'test/e2e/commit-helpers';
-
-const MIB = 1024 * 1024;
-
-function pointer(content: Buffer): string {
-  const oid = createHash('sha256').update(content).digest('hex');
-  return `version https://git-lfs.github.com/spec/v1\noid sha256:${oid}\nsize ${content.length}\n`;
-}
+import { lfsPointerOf, MIB, multipartEnv } from 'test/utils/lfs';
+import { TestHub } from 'test/utils/test-hub';
+import { createWriterHub, gitIn, listFiles, openGit, revParse, showFile, Writer } from 'test/e2e/commit-helpers';
 
 /** The JS client (@huggingface/hub) against the upload path: NDJSON without a final newline, sha_256 batches. */
 describe('uploads with @huggingface/hub', () => {
@@ -27,8 +11,7 @@ describe('uploads with @huggingface/hub', () => {
   let alice: Writer;
 
   beforeAll(async () => {
-    hub = await createTestHub({ env: { ...ACCOUNT_TEST_ENV, ...multipartEnv(6 * MIB) } });
-    alice = await newWriter(hub, 'alice');
+    [hub, alice] = await createWriterHub(['alice'], { env: multipartEnv(6 * MIB) });
   });
 
   afterAll(async () => {
@@ -72,8 +55,8 @@ describe('uploads with @huggingface/hub', () => {
       'shards/large.bin',
     ]);
     expect(showFile(git, 'main', 'config.json')?.toString()).toBe('{"a": 1}\n');
-    expect(showFile(git, 'main', 'model.safetensors')?.toString()).toBe(pointer(weights));
-    expect(showFile(git, 'main', 'shards/large.bin')?.toString()).toBe(pointer(large));
+    expect(showFile(git, 'main', 'model.safetensors')?.toString()).toBe(lfsPointerOf(weights));
+    expect(showFile(git, 'main', 'shards/large.bin')?.toString()).toBe(lfsPointerOf(large));
     expect(completions.mock.calls.some((call) => call[2].length === 3)).toBe(true);
   });
 

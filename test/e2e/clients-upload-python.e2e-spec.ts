@@ -1,24 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runPython } from 'test/utils/python';
-import { createTestHub, TestHub } from 'test/utils/test-hub';
-import {
-  ACCOUNT_TEST_ENV,
-  gitIn,
-  listFiles,
-  newWriter,
-  openGit,
-  revParse,
-  showFile,
-  Writer,
-} from 'test/e2e/commit-helpers';
-
-function pointer(content: Buffer): string {
-  const oid = createHash('sha256').update(content).digest('hex');
-  return `version https://git-lfs.github.com/spec/v1\noid sha256:${oid}\nsize ${content.length}\n`;
-}
+import { lfsPointerOf } from 'test/utils/lfs';
+import { hfClientEnv, runHfScript } from 'test/utils/python';
+import { TestHub } from 'test/utils/test-hub';
+import { createWriterHub, gitIn, listFiles, openGit, revParse, showFile, Writer } from 'test/e2e/commit-helpers';
 
 /**
  * The Python client (huggingface_hub 2.0.0, legacy LFS path with HF_HUB_DISABLE_XET=1) against
@@ -31,8 +18,7 @@ describe('uploads with Python huggingface_hub', () => {
   let workDir: string;
 
   beforeAll(async () => {
-    hub = await createTestHub({ env: ACCOUNT_TEST_ENV });
-    alice = await newWriter(hub, 'alice');
+    [hub, alice] = await createWriterHub(['alice']);
     workDir = mkdtempSync(join(tmpdir(), 'kohaku-py-upload-'));
   });
 
@@ -41,39 +27,21 @@ describe('uploads with Python huggingface_hub', () => {
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  async function python(body: string): Promise<Record<string, unknown>> {
-    const script = [
-      'import json, os',
-      'from huggingface_hub import HfApi, CommitOperationAdd, CommitOperationDelete',
-      'from huggingface_hub.errors import HfHubHTTPError',
-      'api = HfApi()',
-      'out = {}',
-      'def status_of(call):',
-      '    try:',
-      '        call()',
-      '        return 200',
-      '    except HfHubHTTPError as error:',
-      '        return [error.response.status_code, type(error).__name__]',
-      body,
-      'print(json.dumps(out))',
-    ].join('\n');
-    const result = await runPython(
-      script,
-      {
-        HF_ENDPOINT: hub.url,
-        HF_TOKEN: alice.token,
-        HF_HOME: join(workDir, 'hf-home'),
-        HF_HUB_DISABLE_XET: '1',
-        HF_HUB_DISABLE_TELEMETRY: '1',
-        HF_HUB_DISABLE_PROGRESS_BARS: '1',
-        WORK: workDir,
-      },
-      180_000,
+  function python(body: string): Promise<Record<string, unknown>> {
+    return runHfScript(
+      [
+        'from huggingface_hub import CommitOperationAdd, CommitOperationDelete',
+        'from huggingface_hub.errors import HfHubHTTPError',
+        'def status_of(call):',
+        '    try:',
+        '        call()',
+        '        return 200',
+        '    except HfHubHTTPError as error:',
+        '        return [error.response.status_code, type(error).__name__]',
+        body,
+      ],
+      { ...hfClientEnv(hub.url, alice.token, workDir), HF_HUB_DISABLE_PROGRESS_BARS: '1' },
     );
-    if (result.exitCode !== 0) {
-      throw new Error(`Python failed (${result.exitCode}):\n${result.stderr}`);
-    }
-    return JSON.parse(result.stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
   }
 
   it('should create repositories, with exist_ok and in the caller namespace', async () => {
@@ -138,8 +106,8 @@ out["folder"] = {"oid": info.oid, "url": info.commit_url}
     expect(showFile(git, 'main', 'hello.txt')?.toString()).toBe('hello');
     expect(showFile(git, 'main', 'empty.txt')).toEqual(Buffer.alloc(0));
     expect(showFile(git, 'main', 'sub dir/notes é.txt')?.toString()).toBe('notes\n');
-    expect(showFile(git, 'main', 'model.safetensors')?.toString()).toBe(pointer(weights));
-    expect(showFile(git, 'main', 'sub dir/blob.dat')?.toString()).toBe(pointer(binary));
+    expect(showFile(git, 'main', 'model.safetensors')?.toString()).toBe(lfsPointerOf(weights));
+    expect(showFile(git, 'main', 'sub dir/blob.dat')?.toString()).toBe(lfsPointerOf(binary));
     expect(showFile(git, 'main', '.gitattributes')?.toString()).toContain(
       '/sub[[:space:]]dir/blob.dat filter=lfs diff=lfs merge=lfs -text\n',
     );

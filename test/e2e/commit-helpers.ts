@@ -1,17 +1,15 @@
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
 import { GitRepoStore } from 'src/git/git-repo-store';
 import { GitRepository } from 'src/git/git-repository';
 import { RepoService } from 'src/repo/repo.service';
 import { RepoType } from 'src/repo/repo-types';
 import { apiToken, bearer, newAccount, ACCOUNT_TEST_ENV, TestAccount } from 'test/utils/accounts';
-import { TestHub } from 'test/utils/test-hub';
+import { lfsObjectOf } from 'test/utils/lfs';
+import { createTestHub, TestHub, TestHubOptions } from 'test/utils/test-hub';
 
 export { ACCOUNT_TEST_ENV, bearer };
+export { gitIn, lfsFilterOf, listFiles, revParse, showFile } from 'test/utils/git';
+export { sha256Hex } from 'test/utils/lfs';
 
 export interface Writer {
   account: TestAccount;
@@ -22,6 +20,22 @@ export interface Writer {
 export async function newWriter(hub: TestHub, username: string): Promise<Writer> {
   const account = await newAccount(hub, username);
   return { account, token: await apiToken(hub, account, 'write') };
+}
+
+/**
+ * A test hub with the account test settings (merged under `options.env`), then one writer per
+ * username signed up in that order: `[hub, alice, bob] = await createWriterHub(['alice', 'bob'])`.
+ */
+export async function createWriterHub(
+  usernames: string[],
+  options: TestHubOptions = {},
+): Promise<[TestHub, ...Writer[]]> {
+  const hub = await createTestHub({ ...options, env: { ...ACCOUNT_TEST_ENV, ...options.env } });
+  const writers: Writer[] = [];
+  for (const username of usernames) {
+    writers.push(await newWriter(hub, username));
+  }
+  return [hub, ...writers];
 }
 
 export async function createRepo(
@@ -35,6 +49,18 @@ export async function createRepo(
     .set(bearer(token))
     .send({ name, type: options.type ?? 'model', private: options.isPrivate ?? false, sdk: 'static' })
     .expect(200);
+}
+
+/** Creates `name` in the owner's namespace and opens its bare repository. */
+export async function newRepo(
+  hub: TestHub,
+  owner: Writer,
+  name: string,
+  options: { type?: RepoType; isPrivate?: boolean } = {},
+): Promise<{ id: string; git: GitRepository }> {
+  await createRepo(hub, owner.token, name, options);
+  const id = `${owner.account.username}/${name}`;
+  return { id, git: await openGit(hub, id, options.type) };
 }
 
 export type PayloadLine = { key: string; value: Record<string, unknown> };
@@ -71,43 +97,22 @@ export function postCommit(
     .send(body);
 }
 
+/** `postCommit` of `lines` in the Python line style, to `main` unless `options.revision` names another revision. */
+export function commitLines(
+  hub: TestHub,
+  token: string,
+  repoId: string,
+  lines: PayloadLine[],
+  options: { revision?: string; type?: RepoType; query?: string } = {},
+): request.Test {
+  return postCommit(hub, token, repoId, options.revision ?? 'main', ndjson(lines), options);
+}
+
 /** The bare repository behind `namespace/name`, opened the way the hub opens it. */
 export async function openGit(hub: TestHub, repoId: string, type: RepoType = 'model'): Promise<GitRepository> {
   const [namespace, name] = repoId.split('/');
   const repo = await hub.app.get(RepoService).findRepo(type, namespace, name);
   return hub.app.get(GitRepoStore).open(repo.storageId);
-}
-
-/** `git <args>` in the bare repository, as text. */
-export function gitIn(git: GitRepository, args: string[]): string {
-  return execFileSync('git', [`--git-dir=${git.gitDir}`, ...args], { encoding: 'utf8' });
-}
-
-export function revParse(git: GitRepository, revision: string): string {
-  return gitIn(git, ['rev-parse', revision]).trim();
-}
-
-/** A file of a revision, or null if it does not exist. */
-export function showFile(git: GitRepository, revision: string, path: string): Buffer | null {
-  try {
-    return execFileSync('git', [`--git-dir=${git.gitDir}`, 'show', `${revision}:${path}`], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-  } catch {
-    return null;
-  }
-}
-
-/** Every file path of a revision, sorted. */
-export function listFiles(git: GitRepository, revision: string): string[] {
-  return gitIn(git, ['ls-tree', '-r', '--name-only', '-z', revision])
-    .split('\0')
-    .filter((path) => path !== '')
-    .sort();
-}
-
-export function sha256Hex(content: Buffer): string {
-  return createHash('sha256').update(content).digest('hex');
 }
 
 /**
@@ -120,7 +125,7 @@ export async function uploadLfsObject(
   repoId: string,
   content: Buffer,
 ): Promise<{ oid: string; size: number }> {
-  const object = { oid: sha256Hex(content), size: content.length };
+  const object = lfsObjectOf(content);
   const batch = await request(hub.url)
     .post(`/${repoId}.git/info/lfs/objects/batch`)
     .set(bearer(token))
@@ -158,29 +163,4 @@ export function lfsFileLine(path: string, object: { oid: string; size?: number }
     key: 'lfsFile',
     value: { path, algo: 'sha256', oid: object.oid, ...(object.size === undefined ? {} : { size: object.size }) },
   };
-}
-
-/** `git check-attr filter` as of a revision (through a throwaway index: git 2.39 has no `--source`). */
-export function lfsFilterOf(git: GitRepository, revision: string, paths: string[]): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'kh-attr-'));
-  try {
-    const env = { ...process.env, GIT_INDEX_FILE: join(dir, 'index') };
-    execFileSync('git', [`--git-dir=${git.gitDir}`, 'read-tree', revision], { env });
-    const output = execFileSync(
-      'git',
-      [`--git-dir=${git.gitDir}`, 'check-attr', '--cached', '-z', 'filter', '--', ...paths],
-      {
-        env,
-        encoding: 'utf8',
-      },
-    );
-    const fields = output.split('\0');
-    const result: Record<string, string> = {};
-    for (let index = 0; index + 2 < fields.length; index += 3) {
-      result[fields[index]] = fields[index + 2];
-    }
-    return result;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }

@@ -4,11 +4,12 @@ import { CommitRecordEntity } from 'src/commit/commit-record.entity';
 import { LfsObjectRefEntity } from 'src/commit/lfs-object-ref.entity';
 import { GitRepository } from 'src/git/git-repository';
 import { apiToken } from 'test/utils/accounts';
-import { createTestHub, TestHub } from 'test/utils/test-hub';
+import { lfsPointerText } from 'test/utils/lfs';
+import { TestHub, TestHubOptions } from 'test/utils/test-hub';
 import {
-  ACCOUNT_TEST_ENV,
   bearer,
-  createRepo,
+  commitLines,
+  createWriterHub,
   fileLine,
   gitIn,
   header,
@@ -16,8 +17,7 @@ import {
   lfsFilterOf,
   listFiles,
   ndjson,
-  newWriter,
-  openGit,
+  newRepo,
   postCommit,
   revParse,
   sha256Hex,
@@ -30,15 +30,36 @@ function commitCount(git: GitRepository, revision: string): number {
   return Number(gitIn(git, ['rev-list', '--count', revision]).trim());
 }
 
+interface SeparateHub {
+  hub: TestHub;
+  writer: Writer;
+  id: string;
+  git: GitRepository;
+}
+
+/**
+ * A hub of its own for the enclosing describe block (started before its tests, closed after them)
+ * with one writer who owns one repository. The fields are filled in once the block's tests run.
+ */
+function separateHub(username: string, repoName: string, options: TestHubOptions): SeparateHub {
+  const context = {} as SeparateHub;
+  beforeAll(async () => {
+    const [hub, writer] = await createWriterHub([username], options);
+    Object.assign(context, { hub, writer }, await newRepo(hub, writer, repoName));
+  });
+  afterAll(async () => {
+    await context.hub.close();
+  });
+  return context;
+}
+
 describe('NDJSON commit (POST /api/{type}s/{id}/commit/{rev})', () => {
   let hub: TestHub;
   let alice: Writer;
   let bob: Writer;
 
   beforeAll(async () => {
-    hub = await createTestHub({ env: ACCOUNT_TEST_ENV });
-    alice = await newWriter(hub, 'alice');
-    bob = await newWriter(hub, 'bob');
+    [hub, alice, bob] = await createWriterHub(['alice', 'bob']);
   });
 
   afterAll(async () => {
@@ -46,27 +67,19 @@ describe('NDJSON commit (POST /api/{type}s/{id}/commit/{rev})', () => {
   });
 
   let repoCounter = 0;
-  async function freshRepo(options: { isPrivate?: boolean } = {}): Promise<{ id: string; git: GitRepository }> {
+  function freshRepo(options: { isPrivate?: boolean } = {}): Promise<{ id: string; git: GitRepository }> {
     repoCounter++;
-    const name = `repo-${repoCounter}`;
-    await createRepo(hub, alice.token, name, options);
-    return { id: `alice/${name}`, git: await openGit(hub, `alice/${name}`) };
+    return newRepo(hub, alice, `repo-${repoCounter}`, options);
   }
 
   describe('regular files', () => {
     it('should make one git commit whose oid is the branch head, with the caller as author', async () => {
       const { id, git } = await freshRepo();
-      const response = await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([
-          header('Add two files', { description: 'The longer story' }),
-          fileLine('README.txt', 'hello'),
-          fileLine('dir a/é #1.txt', Buffer.from([0, 1, 2, 255])),
-        ]),
-      ).expect(200);
+      const response = await commitLines(hub, alice.token, id, [
+        header('Add two files', { description: 'The longer story' }),
+        fileLine('README.txt', 'hello'),
+        fileLine('dir a/é #1.txt', Buffer.from([0, 1, 2, 255])),
+      ]).expect(200);
       expect(response.body).toEqual({
         commitOid: revParse(git, 'refs/heads/main'),
         commitUrl: `${hub.url}/${id}/commit/${revParse(git, 'main')}`,
@@ -99,143 +112,98 @@ describe('NDJSON commit (POST /api/{type}s/{id}/commit/{rev})', () => {
 
     it('should build URLs on the host the client used', async () => {
       const { id, git } = await freshRepo();
-      const response = await postCommit(hub, alice.token, id, 'main', ndjson([header(), fileLine('x', 'x')]))
+      const response = await commitLines(hub, alice.token, id, [header(), fileLine('x', 'x')])
         .set('Host', 'hub.example.test:8443')
         .expect(200);
       expect(response.body.commitUrl).toBe(`http://hub.example.test:8443/${id}/commit/${revParse(git, 'main')}`);
     });
 
-    it('should commit to datasets and spaces under their own prefixes', async () => {
-      for (const type of ['dataset', 'space'] as const) {
-        await createRepo(hub, alice.token, `typed-${type}`, { type });
-        const git = await openGit(hub, `alice/typed-${type}`, type);
-        const response = await postCommit(
-          hub,
-          alice.token,
-          `alice/typed-${type}`,
-          'main',
-          ndjson([header(), fileLine('data.csv', 'a,b\n')]),
-          {
-            type,
-          },
-        ).expect(200);
-        expect(response.body.commitUrl).toBe(`${hub.url}/${type}s/alice/typed-${type}/commit/${revParse(git, 'main')}`);
-        expect(showFile(git, 'main', 'data.csv')?.toString()).toBe('a,b\n');
-      }
+    it.each(['dataset', 'space'] as const)('should commit to a %s under its own prefix', async (type) => {
+      const { id, git } = await newRepo(hub, alice, `typed-${type}`, { type });
+      const response = await commitLines(hub, alice.token, id, [header(), fileLine('data.csv', 'a,b\n')], {
+        type,
+      }).expect(200);
+      expect(response.body.commitUrl).toBe(`${hub.url}/${type}s/${id}/commit/${revParse(git, 'main')}`);
+      expect(showFile(git, 'main', 'data.csv')?.toString()).toBe('a,b\n');
     });
 
     it('should apply deletions of files and folders, with or without a trailing slash, in order', async () => {
       const { id, git } = await freshRepo();
-      await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([
-          header(),
-          fileLine('keep.txt', 'k'),
-          fileLine('gone.txt', 'g'),
-          fileLine('one/a.txt', 'a'),
-          fileLine('one/deep/b.txt', 'b'),
-          fileLine('two/c.txt', 'c'),
-        ]),
-      ).expect(200);
-      await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([
-          header('deletions'),
-          { key: 'deletedFile', value: { path: 'gone.txt' } },
-          { key: 'deletedFolder', value: { path: 'one/' } },
-          { key: 'deletedFolder', value: { path: 'two' } },
-          fileLine('two/new.txt', 'n'),
-          fileLine('temp.txt', 't'),
-          { key: 'deletedFile', value: { path: 'temp.txt' } },
-        ]),
-      ).expect(200);
+      await commitLines(hub, alice.token, id, [
+        header(),
+        fileLine('keep.txt', 'k'),
+        fileLine('gone.txt', 'g'),
+        fileLine('one/a.txt', 'a'),
+        fileLine('one/deep/b.txt', 'b'),
+        fileLine('two/c.txt', 'c'),
+      ]).expect(200);
+      await commitLines(hub, alice.token, id, [
+        header('deletions'),
+        { key: 'deletedFile', value: { path: 'gone.txt' } },
+        { key: 'deletedFolder', value: { path: 'one/' } },
+        { key: 'deletedFolder', value: { path: 'two' } },
+        fileLine('two/new.txt', 'n'),
+        fileLine('temp.txt', 't'),
+        { key: 'deletedFile', value: { path: 'temp.txt' } },
+      ]).expect(200);
       expect(listFiles(git, 'main')).toEqual(['.gitattributes', 'keep.txt', 'two/new.txt']);
     });
 
     it('should copy files within the commit and from another revision (copyFile)', async () => {
       const { id, git } = await freshRepo();
-      await postCommit(hub, alice.token, id, 'main', ndjson([header(), fileLine('src.txt', 'v1')])).expect(200);
+      await commitLines(hub, alice.token, id, [header(), fileLine('src.txt', 'v1')]).expect(200);
       const firstCommit = revParse(git, 'main');
-      await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([
-          header('copies'),
-          fileLine('src.txt', 'v2'),
-          { key: 'copyFile', value: { path: 'copy-now.txt', srcPath: 'src.txt' } },
-          { key: 'copyFile', value: { path: 'copy-old.txt', srcPath: 'src.txt', srcRevision: firstCommit } },
-        ]),
-      ).expect(200);
+      await commitLines(hub, alice.token, id, [
+        header('copies'),
+        fileLine('src.txt', 'v2'),
+        { key: 'copyFile', value: { path: 'copy-now.txt', srcPath: 'src.txt' } },
+        { key: 'copyFile', value: { path: 'copy-old.txt', srcPath: 'src.txt', srcRevision: firstCommit } },
+      ]).expect(200);
       expect(showFile(git, 'main', 'copy-now.txt')?.toString()).toBe('v2');
       expect(showFile(git, 'main', 'copy-old.txt')?.toString()).toBe('v1');
-      const missing = await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([header(), { key: 'copyFile', value: { path: 'x.txt', srcPath: 'nope.txt' } }]),
-      ).expect(404);
+      const missing = await commitLines(hub, alice.token, id, [
+        header(),
+        { key: 'copyFile', value: { path: 'x.txt', srcPath: 'nope.txt' } },
+      ]).expect(404);
       expect(missing.headers['x-error-code']).toBe('EntryNotFound');
-      const badRevision = await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([header(), { key: 'copyFile', value: { path: 'x.txt', srcPath: 'src.txt', srcRevision: 'no-such' } }]),
-      ).expect(404);
+      const badRevision = await commitLines(hub, alice.token, id, [
+        header(),
+        { key: 'copyFile', value: { path: 'x.txt', srcPath: 'src.txt', srcRevision: 'no-such' } },
+      ]).expect(404);
       expect(badRevision.headers['x-error-code']).toBe('RevisionNotFound');
     });
 
     it('should treat a file line with oldPath and no content as a rename', async () => {
       const { id, git } = await freshRepo();
-      await postCommit(hub, alice.token, id, 'main', ndjson([header(), fileLine('old.txt', 'content')])).expect(200);
-      await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([header('rename'), { key: 'file', value: { path: 'new.txt', oldPath: 'old.txt' } }]),
-      ).expect(200);
+      await commitLines(hub, alice.token, id, [header(), fileLine('old.txt', 'content')]).expect(200);
+      await commitLines(hub, alice.token, id, [
+        header('rename'),
+        { key: 'file', value: { path: 'new.txt', oldPath: 'old.txt' } },
+      ]).expect(200);
       expect(listFiles(git, 'main')).toEqual(['.gitattributes', 'new.txt']);
       expect(showFile(git, 'main', 'new.txt')?.toString()).toBe('content');
     });
 
     it('should return the current head and make no commit when nothing changes', async () => {
       const { id, git } = await freshRepo();
-      await postCommit(hub, alice.token, id, 'main', ndjson([header(), fileLine('same.txt', 'same')])).expect(200);
+      await commitLines(hub, alice.token, id, [header(), fileLine('same.txt', 'same')]).expect(200);
       const head = revParse(git, 'main');
-      const response = await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([header('again'), fileLine('same.txt', 'same')]),
-      ).expect(200);
+      const response = await commitLines(hub, alice.token, id, [header('again'), fileLine('same.txt', 'same')]).expect(
+        200,
+      );
       expect(response.body.commitOid).toBe(head);
       expect(revParse(git, 'main')).toBe(head);
       expect(commitCount(git, 'main')).toBe(2);
-      const headerOnly = await postCommit(hub, alice.token, id, 'main', ndjson([header('empty')])).expect(200);
+      const headerOnly = await commitLines(hub, alice.token, id, [header('empty')]).expect(200);
       expect(headerOnly.body.commitOid).toBe(head);
     });
 
     it('should commit to a branch whose name holds a slash, sent percent-encoded', async () => {
       const { id, git } = await freshRepo();
       gitIn(git, ['update-ref', 'refs/heads/feat/x', 'refs/heads/main']);
-      const response = await postCommit(
-        hub,
-        alice.token,
-        id,
-        'feat/x',
-        ndjson([header(), fileLine('f.txt', 'f')]),
-      ).expect(200);
+      const response = await commitLines(hub, alice.token, id, [header(), fileLine('f.txt', 'f')], {
+        revision: 'feat/x',
+      }).expect(200);
       expect(response.body.commitOid).toBe(revParse(git, 'refs/heads/feat/x'));
       expect(showFile(git, 'main', 'f.txt')).toBeNull();
     });
@@ -245,42 +213,26 @@ describe('NDJSON commit (POST /api/{type}s/{id}/commit/{rev})', () => {
     it('should answer 412 with the Hub message when the branch moved, and commit when it matches (short or full)', async () => {
       const { id, git } = await freshRepo();
       const initial = revParse(git, 'main');
-      await postCommit(hub, alice.token, id, 'main', ndjson([header(), fileLine('a.txt', '1')])).expect(200);
+      await commitLines(hub, alice.token, id, [header(), fileLine('a.txt', '1')]).expect(200);
       const head = revParse(git, 'main');
-      const stale = await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([header('stale', { parentCommit: initial }), fileLine('b.txt', '2')]),
-      ).expect(412);
+      const stale = await commitLines(hub, alice.token, id, [
+        header('stale', { parentCommit: initial }),
+        fileLine('b.txt', '2'),
+      ]).expect(412);
       expect(stale.headers['x-error-message']).toBe(
         'The branch was updated since you opened this page. Please refresh and try again.',
       );
       expect(revParse(git, 'main')).toBe(head);
-      await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([header('short', { parentCommit: head.slice(0, 7) }), fileLine('b.txt', '2')]),
-      ).expect(200);
+      await commitLines(hub, alice.token, id, [
+        header('short', { parentCommit: head.slice(0, 7) }),
+        fileLine('b.txt', '2'),
+      ]).expect(200);
       const next = revParse(git, 'main');
-      await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([header('full', { parentCommit: next }), fileLine('c.txt', '3')]),
-      ).expect(200);
+      await commitLines(hub, alice.token, id, [header('full', { parentCommit: next }), fileLine('c.txt', '3')]).expect(
+        200,
+      );
       expect(gitIn(git, ['rev-parse', 'main^']).trim()).toBe(next);
-      const malformed = await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([header('bad', { parentCommit: 'xyz' })]),
-      ).expect(400);
+      const malformed = await commitLines(hub, alice.token, id, [header('bad', { parentCommit: 'xyz' })]).expect(400);
       expect(malformed.headers['x-error-code']).toBe('BadRequest');
     });
   });
@@ -289,44 +241,26 @@ describe('NDJSON commit (POST /api/{type}s/{id}/commit/{rev})', () => {
     it('should number new pull requests, commit onto refs/pr/N and leave the branch alone', async () => {
       const { id, git } = await freshRepo();
       const main = revParse(git, 'main');
-      const first = await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([header('pr one'), fileLine('pr1.txt', '1')]),
-        {
-          query: 'create_pr=1',
-        },
-      ).expect(200);
+      const first = await commitLines(hub, alice.token, id, [header('pr one'), fileLine('pr1.txt', '1')], {
+        query: 'create_pr=1',
+      }).expect(200);
       expect(first.body).toEqual({
         commitOid: revParse(git, 'refs/pr/1'),
         commitUrl: `${hub.url}/${id}/commit/${revParse(git, 'refs/pr/1')}`,
         pullRequestUrl: `${hub.url}/${id}/discussions/1`,
       });
-      const second = await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([header('pr two'), fileLine('pr2.txt', '2')]),
-        {
-          query: 'create_pr=true',
-        },
-      ).expect(200);
+      const second = await commitLines(hub, alice.token, id, [header('pr two'), fileLine('pr2.txt', '2')], {
+        query: 'create_pr=true',
+      }).expect(200);
       expect(second.body.pullRequestUrl).toBe(`${hub.url}/${id}/discussions/2`);
       expect(revParse(git, 'main')).toBe(main);
       expect(gitIn(git, ['rev-parse', 'refs/pr/1^']).trim()).toBe(main);
       expect(showFile(git, 'refs/pr/1', 'pr1.txt')?.toString()).toBe('1');
       expect(showFile(git, 'refs/pr/2', 'pr1.txt')).toBeNull();
 
-      const onPr = await postCommit(
-        hub,
-        alice.token,
-        id,
-        'refs/pr/1',
-        ndjson([header('more'), fileLine('more.txt', 'm')]),
-      ).expect(200);
+      const onPr = await commitLines(hub, alice.token, id, [header('more'), fileLine('more.txt', 'm')], {
+        revision: 'refs/pr/1',
+      }).expect(200);
       expect(onPr.body.commitOid).toBe(revParse(git, 'refs/pr/1'));
       expect(onPr.body.pullRequestUrl).toBeNull();
       expect(listFiles(git, 'refs/pr/1')).toEqual(['.gitattributes', 'more.txt', 'pr1.txt']);
@@ -343,17 +277,10 @@ describe('NDJSON commit (POST /api/{type}s/{id}/commit/{rev})', () => {
     it('should base the pull request on parentCommit when given', async () => {
       const { id, git } = await freshRepo();
       const initial = revParse(git, 'main');
-      await postCommit(hub, alice.token, id, 'main', ndjson([header(), fileLine('later.txt', 'l')])).expect(200);
-      await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([header('pr', { parentCommit: initial }), fileLine('p.txt', 'p')]),
-        {
-          query: 'create_pr=1',
-        },
-      ).expect(200);
+      await commitLines(hub, alice.token, id, [header(), fileLine('later.txt', 'l')]).expect(200);
+      await commitLines(hub, alice.token, id, [header('pr', { parentCommit: initial }), fileLine('p.txt', 'p')], {
+        query: 'create_pr=1',
+      }).expect(200);
       expect(gitIn(git, ['rev-parse', 'refs/pr/1^']).trim()).toBe(initial);
       expect(showFile(git, 'refs/pr/1', 'later.txt')).toBeNull();
     });
@@ -362,7 +289,8 @@ describe('NDJSON commit (POST /api/{type}s/{id}/commit/{rev})', () => {
       const { id, git } = await freshRepo();
       gitIn(git, ['update-ref', 'refs/tags/v1', 'main']);
       for (const revision of [revParse(git, 'main'), 'v1', 'missing', 'refs/pr/1']) {
-        const response = await postCommit(hub, alice.token, id, revision, ndjson([header(), fileLine('x', 'x')]), {
+        const response = await commitLines(hub, alice.token, id, [header(), fileLine('x', 'x')], {
+          revision,
           query: 'create_pr=1',
         });
         expect([revision, response.status, response.headers['x-error-code']]).toEqual([
@@ -381,25 +309,15 @@ describe('NDJSON commit (POST /api/{type}s/{id}/commit/{rev})', () => {
       const weights = await uploadLfsObject(hub, alice.token, id, Buffer.from('weights '.repeat(1000)));
       const data = await uploadLfsObject(hub, alice.token, id, Buffer.from('data with spaces'));
       const before = showFile(git, 'main', '.gitattributes')?.toString() ?? '';
-      const response = await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([
-          header('lfs'),
-          lfsFileLine('model.safetensors', weights),
-          lfsFileLine('my data/big [1].csv', data),
-          lfsFileLine('copy.csv', { oid: data.oid }),
-        ]),
-      ).expect(200);
+      const response = await commitLines(hub, alice.token, id, [
+        header('lfs'),
+        lfsFileLine('model.safetensors', weights),
+        lfsFileLine('my data/big [1].csv', data),
+        lfsFileLine('copy.csv', { oid: data.oid }),
+      ]).expect(200);
       expect(response.body.commitOid).toBe(revParse(git, 'main'));
-      expect(showFile(git, 'main', 'model.safetensors')?.toString()).toBe(
-        `version https://git-lfs.github.com/spec/v1\noid sha256:${weights.oid}\nsize ${weights.size}\n`,
-      );
-      expect(showFile(git, 'main', 'copy.csv')?.toString()).toBe(
-        `version https://git-lfs.github.com/spec/v1\noid sha256:${data.oid}\nsize ${data.size}\n`,
-      );
+      expect(showFile(git, 'main', 'model.safetensors')?.toString()).toBe(lfsPointerText(weights));
+      expect(showFile(git, 'main', 'copy.csv')?.toString()).toBe(lfsPointerText(data));
       const after = showFile(git, 'main', '.gitattributes')?.toString();
       expect(after).toBe(
         `${before}/my[[:space:]]data/big[[:space:]]\\[1].csv filter=lfs diff=lfs merge=lfs -text\n/copy.csv filter=lfs diff=lfs merge=lfs -text\n`,
@@ -416,35 +334,20 @@ describe('NDJSON commit (POST /api/{type}s/{id}/commit/{rev})', () => {
     it('should refuse an lfsFile whose object was never uploaded, or with a wrong size, changing nothing', async () => {
       const { id, git } = await freshRepo();
       const head = revParse(git, 'main');
-      const unknown = await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([
-          header(),
-          fileLine('ok.txt', 'ok'),
-          lfsFileLine('w.bin', { oid: sha256Hex(Buffer.from('never')), size: 5 }),
-        ]),
-      );
+      const unknown = await commitLines(hub, alice.token, id, [
+        header(),
+        fileLine('ok.txt', 'ok'),
+        lfsFileLine('w.bin', { oid: sha256Hex(Buffer.from('never')), size: 5 }),
+      ]);
       expect(unknown.status).toBe(422);
       expect(unknown.headers['x-error-code']).toBe('UnprocessableEntity');
       const object = await uploadLfsObject(hub, alice.token, id, Buffer.from('twelve bytes'));
-      const wrongSize = await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([header(), lfsFileLine('w.bin', { oid: object.oid, size: 99 })]),
-      );
+      const wrongSize = await commitLines(hub, alice.token, id, [
+        header(),
+        lfsFileLine('w.bin', { oid: object.oid, size: 99 }),
+      ]);
       expect(wrongSize.status).toBe(422);
-      const badOid = await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([header(), lfsFileLine('w.bin', { oid: 'abc', size: 1 })]),
-      );
+      const badOid = await commitLines(hub, alice.token, id, [header(), lfsFileLine('w.bin', { oid: 'abc', size: 1 })]);
       expect([badOid.status, badOid.headers['x-error-code']]).toEqual([400, 'BadRequest']);
       expect(revParse(git, 'main')).toBe(head);
     });
@@ -452,17 +355,11 @@ describe('NDJSON commit (POST /api/{type}s/{id}/commit/{rev})', () => {
     it('should record the commit and its LFS references in the database', async () => {
       const { id, git } = await freshRepo();
       const object = await uploadLfsObject(hub, alice.token, id, Buffer.from('recorded object'));
-      const response = await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([
-          header('recorded', { description: 'with details' }),
-          lfsFileLine('r.bin', object),
-          fileLine('r.txt', 'r'),
-        ]),
-      ).expect(200);
+      const response = await commitLines(hub, alice.token, id, [
+        header('recorded', { description: 'with details' }),
+        lfsFileLine('r.bin', object),
+        fileLine('r.txt', 'r'),
+      ]).expect(200);
       const dataSource = hub.app.get(DataSource);
       const record = await dataSource
         .getRepository(CommitRecordEntity)
@@ -503,13 +400,11 @@ describe('NDJSON commit (POST /api/{type}s/{id}/commit/{rev})', () => {
     it.each(invalidPaths)('should refuse %s with 422 naming the path', async (_case, path) => {
       const { id, git } = await freshRepo();
       const head = revParse(git, 'main');
-      const response = await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([header(), fileLine('fine.txt', 'fine'), fileLine(path, 'x')]),
-      );
+      const response = await commitLines(hub, alice.token, id, [
+        header(),
+        fileLine('fine.txt', 'fine'),
+        fileLine(path, 'x'),
+      ]);
       expect(response.status).toBe(422);
       expect(response.headers['x-error-code']).toBe('InvalidPath');
       // eslint-disable-next-line no-control-regex -- control characters are named with escapes
@@ -522,26 +417,14 @@ describe('NDJSON commit (POST /api/{type}s/{id}/commit/{rev})', () => {
       const { id, git } = await freshRepo();
       const head = revParse(git, 'main');
       const filler = Array.from({ length: 3000 }, (_, index) => fileLine(`fill/${index}.txt`, 'x'.repeat(2048)));
-      const response = await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([header(), fileLine('../early', 'x'), ...filler]),
-      );
+      const response = await commitLines(hub, alice.token, id, [header(), fileLine('../early', 'x'), ...filler]);
       expect([response.status, response.headers['x-error-code']]).toEqual([422, 'InvalidPath']);
-      const afterLfs = await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([
-          header(),
-          ...filler.slice(0, 1500),
-          lfsFileLine('w.bin', { oid: sha256Hex(Buffer.from('none')) }),
-          ...filler.slice(1500),
-        ]),
-      );
+      const afterLfs = await commitLines(hub, alice.token, id, [
+        header(),
+        ...filler.slice(0, 1500),
+        lfsFileLine('w.bin', { oid: sha256Hex(Buffer.from('none')) }),
+        ...filler.slice(1500),
+      ]);
       expect(afterLfs.status).toBe(422);
       expect(revParse(git, 'main')).toBe(head);
       expect(gitIn(git, ['for-each-ref', 'refs/kohaku'])).toBe('');
@@ -555,7 +438,7 @@ describe('NDJSON commit (POST /api/{type}s/{id}/commit/{rev})', () => {
         { key: 'copyFile', value: { path: 'ok.txt', srcPath: '/etc/passwd' } },
         { key: 'copyFile', value: { path: 'a/../b', srcPath: '.gitattributes' } },
       ]) {
-        const response = await postCommit(hub, alice.token, id, 'main', ndjson([header(), line]));
+        const response = await commitLines(hub, alice.token, id, [header(), line]);
         expect([line, response.status, response.headers['x-error-code']]).toEqual([line, 422, 'InvalidPath']);
       }
     });
@@ -612,7 +495,7 @@ describe('NDJSON commit (POST /api/{type}s/{id}/commit/{rev})', () => {
 
     it('should answer 404 EntryNotFound with the Hub phrase for deletions of missing paths', async () => {
       const { id, git } = await freshRepo();
-      await postCommit(hub, alice.token, id, 'main', ndjson([header(), fileLine('folder/file.txt', 'f')])).expect(200);
+      await commitLines(hub, alice.token, id, [header(), fileLine('folder/file.txt', 'f')]).expect(200);
       const head = revParse(git, 'main');
       const cases = [
         { key: 'deletedFile', value: { path: 'missing.txt' } },
@@ -621,27 +504,15 @@ describe('NDJSON commit (POST /api/{type}s/{id}/commit/{rev})', () => {
         { key: 'deletedFolder', value: { path: 'folder/file.txt' } },
       ];
       for (const line of cases) {
-        const response = await postCommit(
-          hub,
-          alice.token,
-          id,
-          'main',
-          ndjson([header(), fileLine('new.txt', 'n'), line]),
-        );
+        const response = await commitLines(hub, alice.token, id, [header(), fileLine('new.txt', 'n'), line]);
         expect([line, response.status, response.headers['x-error-code']]).toEqual([line, 404, 'EntryNotFound']);
         expect(response.body.error).toMatch(/A (file|folder) with this name doesn't exist/);
       }
-      const twice = await postCommit(
-        hub,
-        alice.token,
-        id,
-        'main',
-        ndjson([
-          header(),
-          { key: 'deletedFile', value: { path: 'folder/file.txt' } },
-          { key: 'deletedFile', value: { path: 'folder/file.txt' } },
-        ]),
-      );
+      const twice = await commitLines(hub, alice.token, id, [
+        header(),
+        { key: 'deletedFile', value: { path: 'folder/file.txt' } },
+        { key: 'deletedFile', value: { path: 'folder/file.txt' } },
+      ]);
       expect(twice.status).toBe(404);
       expect(revParse(git, 'main')).toBe(head);
     });
@@ -650,7 +521,7 @@ describe('NDJSON commit (POST /api/{type}s/{id}/commit/{rev})', () => {
       const { id, git } = await freshRepo();
       gitIn(git, ['update-ref', 'refs/tags/v1', 'main']);
       for (const revision of ['nope', 'v1', revParse(git, 'main'), 'refs/pr/7']) {
-        const response = await postCommit(hub, alice.token, id, revision, ndjson([header(), fileLine('x', 'x')]));
+        const response = await commitLines(hub, alice.token, id, [header(), fileLine('x', 'x')], { revision });
         expect([revision, response.status, response.headers['x-error-code']]).toEqual([
           revision,
           404,
@@ -670,43 +541,20 @@ describe('NDJSON commit (POST /api/{type}s/{id}/commit/{rev})', () => {
   });
 
   describe('size limits', () => {
-    let small: TestHub;
-    let carol: Writer;
-
-    beforeAll(async () => {
-      small = await createTestHub({ env: { ...ACCOUNT_TEST_ENV, KOHAKU_HUB_LFS_THRESHOLD_BYTES: '3000' } });
-      carol = await newWriter(small, 'carol');
-      await createRepo(small, carol.token, 'limits');
-    });
-
-    afterAll(async () => {
-      await small.close();
-    });
+    const limits = separateHub('carol', 'limits', { env: { KOHAKU_HUB_LFS_THRESHOLD_BYTES: '3000' } });
 
     it('should accept a regular file just under the limit and refuse a larger one with 413', async () => {
-      const git = await openGit(small, 'carol/limits');
-      await postCommit(
-        small,
-        carol.token,
-        'carol/limits',
-        'main',
-        ndjson([header(), fileLine('fits.txt', 'x'.repeat(3000))]),
-      ).expect(200);
+      const { hub: small, writer: carol, id, git } = limits;
+      await commitLines(small, carol.token, id, [header(), fileLine('fits.txt', 'x'.repeat(3000))]).expect(200);
       const head = revParse(git, 'main');
-      const tooBig = await postCommit(
-        small,
-        carol.token,
-        'carol/limits',
-        'main',
-        ndjson([header(), fileLine('big.txt', 'y'.repeat(3001))]),
-      );
+      const tooBig = await commitLines(small, carol.token, id, [header(), fileLine('big.txt', 'y'.repeat(3001))]);
       expect(tooBig.status).toBe(413);
       expect(tooBig.headers['x-error-code']).toBe('PayloadTooLarge');
       expect(tooBig.body.error).toContain('big.txt');
       const hugeLine = await postCommit(
         small,
         carol.token,
-        'carol/limits',
+        id,
         'main',
         `${JSON.stringify(header())}\n${JSON.stringify(fileLine('huge.txt', 'z'.repeat(200_000)))}\n`,
       );
@@ -717,39 +565,17 @@ describe('NDJSON commit (POST /api/{type}s/{id}/commit/{rev})', () => {
   });
 
   describe('LFS files on S3 storage', () => {
-    let s3Hub: TestHub;
-    let dave: Writer;
-
-    beforeAll(async () => {
-      s3Hub = await createTestHub({ storage: 's3', env: ACCOUNT_TEST_ENV });
-      dave = await newWriter(s3Hub, 'dave');
-      await createRepo(s3Hub, dave.token, 'on-s3');
-    });
-
-    afterAll(async () => {
-      await s3Hub.close();
-    });
+    const onS3 = separateHub('dave', 'on-s3', { storage: 's3' });
 
     it('should commit an object uploaded to a presigned URL and refuse one that never arrived', async () => {
-      const git = await openGit(s3Hub, 'dave/on-s3');
-      const object = await uploadLfsObject(s3Hub, dave.token, 'dave/on-s3', Buffer.from('stored in the bucket'));
-      await postCommit(
-        s3Hub,
-        dave.token,
-        'dave/on-s3',
-        'main',
-        ndjson([header(), lfsFileLine('data/obj.parquet', object)]),
-      ).expect(200);
-      expect(showFile(git, 'main', 'data/obj.parquet')?.toString()).toBe(
-        `version https://git-lfs.github.com/spec/v1\noid sha256:${object.oid}\nsize ${object.size}\n`,
-      );
-      const missing = await postCommit(
-        s3Hub,
-        dave.token,
-        'dave/on-s3',
-        'main',
-        ndjson([header(), lfsFileLine('x.bin', { oid: sha256Hex(Buffer.from('absent')), size: 6 })]),
-      );
+      const { hub: s3Hub, writer: dave, id, git } = onS3;
+      const object = await uploadLfsObject(s3Hub, dave.token, id, Buffer.from('stored in the bucket'));
+      await commitLines(s3Hub, dave.token, id, [header(), lfsFileLine('data/obj.parquet', object)]).expect(200);
+      expect(showFile(git, 'main', 'data/obj.parquet')?.toString()).toBe(lfsPointerText(object));
+      const missing = await commitLines(s3Hub, dave.token, id, [
+        header(),
+        lfsFileLine('x.bin', { oid: sha256Hex(Buffer.from('absent')), size: 6 }),
+      ]);
       expect(missing.status).toBe(422);
     });
   });
@@ -758,14 +584,8 @@ describe('NDJSON commit (POST /api/{type}s/{id}/commit/{rev})', () => {
     it('should answer a write to a private repository without access exactly like a missing repository', async () => {
       const { id, git } = await freshRepo({ isPrivate: true });
       const head = revParse(git, 'main');
-      const hidden = await postCommit(hub, bob.token, id, 'main', ndjson([header(), fileLine('x', 'x')]));
-      const missing = await postCommit(
-        hub,
-        bob.token,
-        'alice/does-not-exist',
-        'main',
-        ndjson([header(), fileLine('x', 'x')]),
-      );
+      const hidden = await commitLines(hub, bob.token, id, [header(), fileLine('x', 'x')]);
+      const missing = await commitLines(hub, bob.token, 'alice/does-not-exist', [header(), fileLine('x', 'x')]);
       expect([hidden.status, hidden.headers['x-error-code']]).toEqual([404, 'RepoNotFound']);
       expect([missing.status, missing.headers['x-error-code']]).toEqual([404, 'RepoNotFound']);
       expect(hidden.body.error.replace(id, 'ID')).toBe(missing.body.error.replace('alice/does-not-exist', 'ID'));
@@ -776,8 +596,8 @@ describe('NDJSON commit (POST /api/{type}s/{id}/commit/{rev})', () => {
       const { id, git } = await freshRepo();
       const head = revParse(git, 'main');
       const readToken = await apiToken(hub, alice.account, 'read');
-      const other = await postCommit(hub, bob.token, id, 'main', ndjson([header(), fileLine('x', 'x')]));
-      const readOnly = await postCommit(hub, readToken, id, 'main', ndjson([header(), fileLine('x', 'x')]));
+      const other = await commitLines(hub, bob.token, id, [header(), fileLine('x', 'x')]);
+      const readOnly = await commitLines(hub, readToken, id, [header(), fileLine('x', 'x')]);
       const anonymous = await request(hub.url)
         .post(`/api/models/${id}/commit/main`)
         .set('Content-Type', 'application/x-ndjson')

@@ -1,23 +1,33 @@
 import request from 'supertest';
-import { createTestHub, TestHub } from 'test/utils/test-hub';
+import { TestHub } from 'test/utils/test-hub';
 import {
-  ACCOUNT_TEST_ENV,
   bearer,
+  commitLines,
   createRepo,
+  createWriterHub,
   fileLine,
   gitIn,
   header,
   lfsFileLine,
-  ndjson,
-  newWriter,
-  openGit,
-  postCommit,
+  newRepo,
   uploadLfsObject,
   Writer,
 } from 'test/e2e/commit-helpers';
 
-function sample(content: string | Buffer): string {
-  return (Buffer.isBuffer(content) ? content : Buffer.from(content)).subarray(0, 512).toString('base64');
+/** One file of a preupload request: its path, announced size and the base64 sample of its first 512 bytes. */
+function file(path: string, size: number, content: string | Buffer): { path: string; size: number; sample: string } {
+  const bytes = Buffer.isBuffer(content) ? content : Buffer.from(content);
+  return { path, size, sample: bytes.subarray(0, 512).toString('base64') };
+}
+
+type PreuploadAnswer = { files: { uploadMode: string; shouldIgnore: boolean }[] };
+
+function uploadModes(response: { body: PreuploadAnswer }): string[] {
+  return response.body.files.map((entry) => entry.uploadMode);
+}
+
+function ignoredFlags(response: { body: PreuploadAnswer }): boolean[] {
+  return response.body.files.map((entry) => entry.shouldIgnore);
 }
 
 describe('preupload (POST /api/{type}s/{id}/preupload/{rev})', () => {
@@ -26,9 +36,7 @@ describe('preupload (POST /api/{type}s/{id}/preupload/{rev})', () => {
   let bob: Writer;
 
   beforeAll(async () => {
-    hub = await createTestHub({ env: { ...ACCOUNT_TEST_ENV, KOHAKU_HUB_LFS_THRESHOLD_BYTES: '1000' } });
-    alice = await newWriter(hub, 'alice');
-    bob = await newWriter(hub, 'bob');
+    [hub, alice, bob] = await createWriterHub(['alice', 'bob'], { env: { KOHAKU_HUB_LFS_THRESHOLD_BYTES: '1000' } });
     await createRepo(hub, alice.token, 'pre');
   });
 
@@ -46,21 +54,17 @@ describe('preupload (POST /api/{type}s/{id}/preupload/{rev})', () => {
   it('should choose the upload mode by size, .gitattributes, suffix rules and binary samples', async () => {
     const response = await preupload({
       files: [
-        { path: 'small.txt', size: 10, sample: sample('plain text') },
-        { path: 'big.txt', size: 1000, sample: sample('x'.repeat(512)) },
-        { path: 'just-under.txt', size: 999, sample: sample('x'.repeat(512)) },
-        { path: 'empty.bin', size: 0, sample: '' },
-        { path: 'weights/model.safetensors', size: 10, sample: sample('{}') },
-        { path: 'nested/saved_model/x/variables', size: 10, sample: sample('text') },
-        { path: 'tiny.pt', size: 5, sample: sample('text!') },
-        { path: 'nul.dat', size: 4, sample: sample(Buffer.from([0x61, 0, 0x62, 0x63])) },
-        { path: 'latin1.txt', size: 3, sample: sample(Buffer.from([0x63, 0xe9, 0x74])) },
-        { path: 'saved_model/v1/variables', size: 10, sample: sample('text') },
-        {
-          path: 'cut-utf8.md',
-          size: 600,
-          sample: sample(Buffer.concat([Buffer.from('a'.repeat(510)), Buffer.from('é').subarray(0, 1)])),
-        },
+        file('small.txt', 10, 'plain text'),
+        file('big.txt', 1000, 'x'.repeat(512)),
+        file('just-under.txt', 999, 'x'.repeat(512)),
+        file('empty.bin', 0, ''),
+        file('weights/model.safetensors', 10, '{}'),
+        file('nested/saved_model/x/variables', 10, 'text'),
+        file('tiny.pt', 5, 'text!'),
+        file('nul.dat', 4, Buffer.from([0x61, 0, 0x62, 0x63])),
+        file('latin1.txt', 3, Buffer.from([0x63, 0xe9, 0x74])),
+        file('saved_model/v1/variables', 10, 'text'),
+        file('cut-utf8.md', 600, Buffer.concat([Buffer.from('a'.repeat(510)), Buffer.from('é').subarray(0, 1)])),
       ],
     }).expect(200);
     expect(response.body.files).toEqual([
@@ -87,98 +91,64 @@ describe('preupload (POST /api/{type}s/{id}/preupload/{rev})', () => {
       .expect(200);
     const response = await preupload(
       {
-        files: [
-          { path: 'a.txt', size: 150, sample: sample('text') },
-          { path: 'b.txt', size: 50, sample: sample('text') },
-          { path: 'C.DAT', size: 5, sample: sample('text') },
-        ],
+        files: [file('a.txt', 150, 'text'), file('b.txt', 50, 'text'), file('C.DAT', 5, 'text')],
       },
       { repo: 'alice/tuned' },
     ).expect(200);
-    expect(response.body.files.map((file: { uploadMode: string }) => file.uploadMode)).toEqual([
-      'lfs',
-      'regular',
-      'lfs',
-    ]);
+    expect(uploadModes(response)).toEqual(['lfs', 'regular', 'lfs']);
   });
 
   it("should use the request's gitAttributes instead of the revision's file when sent", async () => {
     const response = await preupload({
       gitAttributes: '*.csv filter=lfs diff=lfs merge=lfs -text\n',
-      files: [
-        { path: 'data/table.csv', size: 10, sample: sample('a,b') },
-        { path: 'x.safetensors', size: 10, sample: sample('{}') },
-      ],
+      files: [file('data/table.csv', 10, 'a,b'), file('x.safetensors', 10, '{}')],
     }).expect(200);
-    expect(response.body.files.map((file: { uploadMode: string }) => file.uploadMode)).toEqual(['lfs', 'lfs']);
+    expect(uploadModes(response)).toEqual(['lfs', 'lfs']);
   });
 
   it('should report shouldIgnore from gitIgnore, else from the revision .gitignore', async () => {
     const sent = await preupload({
       gitIgnore: '*.log\n!keep.log\nbuild/\n/root-only.txt\n',
       files: [
-        { path: 'debug.log', size: 1, sample: sample('x') },
-        { path: 'sub/keep.log', size: 1, sample: sample('x') },
-        { path: 'build/out/a.js', size: 1, sample: sample('x') },
-        { path: 'root-only.txt', size: 1, sample: sample('x') },
-        { path: 'sub/root-only.txt', size: 1, sample: sample('x') },
+        file('debug.log', 1, 'x'),
+        file('sub/keep.log', 1, 'x'),
+        file('build/out/a.js', 1, 'x'),
+        file('root-only.txt', 1, 'x'),
+        file('sub/root-only.txt', 1, 'x'),
       ],
     }).expect(200);
-    expect(sent.body.files.map((file: { shouldIgnore: boolean }) => file.shouldIgnore)).toEqual([
-      true,
-      false,
-      true,
-      true,
-      false,
-    ]);
+    expect(ignoredFlags(sent)).toEqual([true, false, true, true, false]);
 
-    await createRepo(hub, alice.token, 'ignoring');
-    await postCommit(
-      hub,
-      alice.token,
-      'alice/ignoring',
-      'main',
-      ndjson([header(), fileLine('.gitignore', 'secret/\n*.tmp\n')]),
-    ).expect(200);
+    const { id: ignoring } = await newRepo(hub, alice, 'ignoring');
+    await commitLines(hub, alice.token, ignoring, [header(), fileLine('.gitignore', 'secret/\n*.tmp\n')]).expect(200);
     const hosted = await preupload(
       {
-        files: [
-          { path: 'secret/key', size: 1, sample: sample('x') },
-          { path: 'a.tmp', size: 1, sample: sample('x') },
-          { path: 'a.txt', size: 1, sample: sample('x') },
-        ],
+        files: [file('secret/key', 1, 'x'), file('a.tmp', 1, 'x'), file('a.txt', 1, 'x')],
       },
-      { repo: 'alice/ignoring' },
+      { repo: ignoring },
     ).expect(200);
-    expect(hosted.body.files.map((file: { shouldIgnore: boolean }) => file.shouldIgnore)).toEqual([true, true, false]);
+    expect(ignoredFlags(hosted)).toEqual([true, true, false]);
   });
 
   it('should return the current content id: git blob sha1 for regular files, sha256 for LFS files', async () => {
-    await createRepo(hub, alice.token, 'oids');
-    const git = await openGit(hub, 'alice/oids');
-    const object = await uploadLfsObject(hub, alice.token, 'alice/oids', Buffer.from('y'.repeat(2000)));
-    await postCommit(
-      hub,
-      alice.token,
-      'alice/oids',
-      'main',
-      ndjson([
-        header(),
-        fileLine('config.json', '{"a":1}'),
-        lfsFileLine('weights.bin', object),
-        fileLine('folder/inner.txt', 'i'),
-      ]),
-    ).expect(200);
+    const { id, git } = await newRepo(hub, alice, 'oids');
+    const object = await uploadLfsObject(hub, alice.token, id, Buffer.from('y'.repeat(2000)));
+    await commitLines(hub, alice.token, id, [
+      header(),
+      fileLine('config.json', '{"a":1}'),
+      lfsFileLine('weights.bin', object),
+      fileLine('folder/inner.txt', 'i'),
+    ]).expect(200);
     const response = await preupload(
       {
         files: [
-          { path: 'config.json', size: 7, sample: sample('{"a":1}') },
-          { path: 'weights.bin', size: 2000, sample: sample('y'.repeat(512)) },
-          { path: 'missing.txt', size: 1, sample: sample('m') },
-          { path: 'folder', size: 1, sample: sample('f') },
+          file('config.json', 7, '{"a":1}'),
+          file('weights.bin', 2000, 'y'.repeat(512)),
+          file('missing.txt', 1, 'm'),
+          file('folder', 1, 'f'),
         ],
       },
-      { repo: 'alice/oids' },
+      { repo: id },
     ).expect(200);
     expect(response.body.files).toEqual([
       {
@@ -192,8 +162,8 @@ describe('preupload (POST /api/{type}s/{id}/preupload/{rev})', () => {
       { path: 'folder', uploadMode: 'regular', shouldIgnore: false },
     ]);
     const atTag = await preupload(
-      { files: [{ path: 'config.json', size: 7, sample: sample('{"a":1}') }] },
-      { repo: 'alice/oids', revision: 'refs/heads/main' },
+      { files: [file('config.json', 7, '{"a":1}')] },
+      { repo: id, revision: 'refs/heads/main' },
     ).expect(200);
     expect(atTag.body.files[0].oid).toBe(response.body.files[0].oid);
   });
@@ -202,11 +172,11 @@ describe('preupload (POST /api/{type}s/{id}/preupload/{rev})', () => {
     await request(hub.url)
       .post('/api/models/alice/pre/preupload/main?create_pr=1')
       .set(bearer(alice.token))
-      .send({ files: [{ path: 'a.txt', size: 1, sample: sample('a') }] })
+      .send({ files: [file('a.txt', 1, 'a')] })
       .expect(200);
-    const invalid = await preupload({ files: [{ path: '../x', size: 1, sample: sample('a') }] });
+    const invalid = await preupload({ files: [file('../x', 1, 'a')] });
     expect([invalid.status, invalid.headers['x-error-code']]).toEqual([422, 'InvalidPath']);
-    const unknown = await preupload({ files: [{ path: 'a.txt', size: 1, sample: sample('a') }] }, { revision: 'nope' });
+    const unknown = await preupload({ files: [file('a.txt', 1, 'a')] }, { revision: 'nope' });
     expect([unknown.status, unknown.headers['x-error-code']]).toEqual([404, 'RevisionNotFound']);
     const malformed = await preupload({ files: [{ path: 'a.txt', size: -1 }] });
     expect(malformed.status).toBe(400);
@@ -214,7 +184,7 @@ describe('preupload (POST /api/{type}s/{id}/preupload/{rev})', () => {
 
   it('should require write access: 401 anonymous, 403 other users, RepoNotFound on private repos', async () => {
     await createRepo(hub, alice.token, 'hidden', { isPrivate: true });
-    const body = { files: [{ path: 'a.txt', size: 1, sample: sample('a') }] };
+    const body = { files: [file('a.txt', 1, 'a')] };
     await request(hub.url).post('/api/models/alice/pre/preupload/main').send(body).expect(401);
     await preupload(body, { token: bob.token }).expect(403);
     const hidden = await preupload(body, { token: bob.token, repo: 'alice/hidden' }).expect(404);

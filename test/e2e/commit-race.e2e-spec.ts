@@ -1,26 +1,40 @@
-import { createTestHub, TestHub } from 'test/utils/test-hub';
+import { TestHub } from 'test/utils/test-hub';
 import {
-  ACCOUNT_TEST_ENV,
-  createRepo,
+  commitLines,
+  createWriterHub,
   fileLine,
   gitIn,
   header,
   listFiles,
-  ndjson,
-  newWriter,
-  openGit,
-  postCommit,
+  newRepo,
+  PayloadLine,
   revParse,
   Writer,
 } from 'test/e2e/commit-helpers';
+
+/** `count` commits to `main` of `repoId`, all sent at once; the answers come back in the order sent. */
+function commitInParallel(
+  hub: TestHub,
+  writer: Writer,
+  repoId: string,
+  count: number,
+  linesFor: (index: number) => PayloadLine[],
+) {
+  return Promise.all(
+    Array.from({ length: count }, (_, index) => commitLines(hub, writer.token, repoId, linesFor(index))),
+  );
+}
+
+function statusesOf(responses: { status: number }[]): number[] {
+  return responses.map((response) => response.status).sort();
+}
 
 describe('concurrent commits to one branch', () => {
   let hub: TestHub;
   let alice: Writer;
 
   beforeAll(async () => {
-    hub = await createTestHub({ env: ACCOUNT_TEST_ENV });
-    alice = await newWriter(hub, 'alice');
+    [hub, alice] = await createWriterHub(['alice']);
   });
 
   afterAll(async () => {
@@ -28,20 +42,12 @@ describe('concurrent commits to one branch', () => {
   });
 
   it('should land all of 20 parallel single-file commits, each exactly once, with a clean fsck', async () => {
-    await createRepo(hub, alice.token, 'race');
-    const git = await openGit(hub, 'alice/race');
+    const { id, git } = await newRepo(hub, alice, 'race');
     const before = revParse(git, 'main');
-    const responses = await Promise.all(
-      Array.from({ length: 20 }, (_, index) =>
-        postCommit(
-          hub,
-          alice.token,
-          'alice/race',
-          'main',
-          ndjson([header(`commit ${index}`), fileLine(`file-${index}.txt`, `content ${index}`)]),
-        ),
-      ),
-    );
+    const responses = await commitInParallel(hub, alice, id, 20, (index) => [
+      header(`commit ${index}`),
+      fileLine(`file-${index}.txt`, `content ${index}`),
+    ]);
     expect(responses.map((response) => response.status)).toEqual(Array(20).fill(200));
 
     const history = gitIn(git, ['rev-list', `${before}..main`])
@@ -63,54 +69,29 @@ describe('concurrent commits to one branch', () => {
   });
 
   it('should let exactly one of several commits pinned to the same parentCommit land; the others get 412', async () => {
-    await createRepo(hub, alice.token, 'pinned');
-    const git = await openGit(hub, 'alice/pinned');
+    const { id, git } = await newRepo(hub, alice, 'pinned');
     const parent = revParse(git, 'main');
-    const responses = await Promise.all(
-      Array.from({ length: 6 }, (_, index) =>
-        postCommit(
-          hub,
-          alice.token,
-          'alice/pinned',
-          'main',
-          ndjson([header(`pinned ${index}`, { parentCommit: parent }), fileLine(`p-${index}.txt`, `${index}`)]),
-        ),
-      ),
-    );
-    const statuses = responses.map((response) => response.status).sort();
-    expect(statuses).toEqual([200, 412, 412, 412, 412, 412]);
+    const responses = await commitInParallel(hub, alice, id, 6, (index) => [
+      header(`pinned ${index}`, { parentCommit: parent }),
+      fileLine(`p-${index}.txt`, `${index}`),
+    ]);
+    expect(statusesOf(responses)).toEqual([200, 412, 412, 412, 412, 412]);
     const winner = responses.find((response) => response.status === 200);
     expect(winner?.body.commitOid).toBe(revParse(git, 'main'));
     expect(gitIn(git, ['rev-list', '--count', `${parent}..main`]).trim()).toBe('1');
   });
 
   it('should rebase deletions too, and fail only the commit whose file another commit deleted', async () => {
-    await createRepo(hub, alice.token, 'rebase-delete');
-    const git = await openGit(hub, 'alice/rebase-delete');
-    await postCommit(
-      hub,
-      alice.token,
-      'alice/rebase-delete',
-      'main',
-      ndjson([header(), fileLine('shared.txt', 's'), fileLine('other.txt', 'o')]),
-    ).expect(200);
-    const responses = await Promise.all(
-      Array.from({ length: 4 }, (_, index) =>
-        postCommit(
-          hub,
-          alice.token,
-          'alice/rebase-delete',
-          'main',
-          ndjson([
-            header(`delete ${index}`),
-            { key: 'deletedFile', value: { path: 'shared.txt' } },
-            fileLine(`d-${index}.txt`, 'd'),
-          ]),
-        ),
-      ),
+    const { id, git } = await newRepo(hub, alice, 'rebase-delete');
+    await commitLines(hub, alice.token, id, [header(), fileLine('shared.txt', 's'), fileLine('other.txt', 'o')]).expect(
+      200,
     );
-    const statuses = responses.map((response) => response.status).sort();
-    expect(statuses).toEqual([200, 404, 404, 404]);
+    const responses = await commitInParallel(hub, alice, id, 4, (index) => [
+      header(`delete ${index}`),
+      { key: 'deletedFile', value: { path: 'shared.txt' } },
+      fileLine(`d-${index}.txt`, 'd'),
+    ]);
+    expect(statusesOf(responses)).toEqual([200, 404, 404, 404]);
     expect(listFiles(git, 'main')).toEqual(
       ['.gitattributes', 'other.txt', `d-${responses.findIndex((response) => response.status === 200)}.txt`].sort(),
     );

@@ -1,24 +1,16 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import request from 'supertest';
 import { LfsService } from 'src/lfs/lfs.service';
-import { multipartEnv } from 'test/utils/lfs';
 import { LfsUploadSweeper } from 'src/lfs/lfs-upload-sweeper';
 import { BlobStorage } from 'src/storage/blob-storage';
 import { UrlSigner } from 'src/storage/url-signer';
-import { ACCOUNT_TEST_ENV, apiToken, bearer, newAccount } from 'test/utils/accounts';
-import { createTestHub, TestHub } from 'test/utils/test-hub';
+import { apiToken, bearer } from 'test/utils/accounts';
+import { lfsObjectOf, MIB, multipartEnv, storedSha256 } from 'test/utils/lfs';
+import { TestHub } from 'test/utils/test-hub';
+import { createRepo, createWriterHub, Writer } from 'test/e2e/commit-helpers';
 
 const LFS_TYPE = 'application/vnd.git-lfs+json';
-const MIB = 1024 * 1024;
-
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-function object(data: Buffer): { oid: string; size: number } {
-  return { oid: sha256(data), size: data.length };
-}
 
 function keyOf(oid: string): string {
   return `lfs/${oid.slice(0, 2)}/${oid.slice(2, 4)}/${oid}`;
@@ -54,14 +46,6 @@ describe.each(['fs', 's3'] as const)('LFS batch API and uploads (%s storage)', (
   let readToken: string;
   let otherToken: string;
 
-  async function createRepo(token: string, name: string, extra: Record<string, unknown> = {}): Promise<void> {
-    await request(hub.url)
-      .post('/api/repos/create')
-      .set(bearer(token))
-      .send({ name, ...extra })
-      .expect(200);
-  }
-
   function batch(path: string, body: Record<string, unknown>, token?: string) {
     const call = request(hub.url).post(path).set('Accept', LFS_TYPE).set('Content-Type', LFS_TYPE);
     return (token === undefined ? call : call.set(bearer(token))).send(JSON.stringify(body));
@@ -85,27 +69,55 @@ describe.each(['fs', 's3'] as const)('LFS batch API and uploads (%s storage)', (
     return fetch(href, { method: 'PUT', body });
   }
 
-  function verify(action: Action, body: { oid: string; size: number }, token = writeToken) {
+  /** The 5 MiB parts of `content` PUT one after the other to the part URLs of a multipart upload action. */
+  async function putParts(
+    upload: Action,
+    content: Buffer,
+    partNumbers: number[],
+  ): Promise<{ responses: Response[]; parts: { partNumber: number; etag: string }[] }> {
+    const responses: Response[] = [];
+    for (const partNumber of partNumbers) {
+      const slice = content.subarray((partNumber - 1) * 5 * MIB, partNumber * 5 * MIB);
+      responses.push(await put(upload.header?.[String(partNumber)] ?? '', slice));
+    }
+    const parts = responses.map((response, index) => ({
+      partNumber: partNumbers[index],
+      etag: response.headers.get('etag') ?? '',
+    }));
+    return { responses, parts };
+  }
+
+  /** The completion call that ends a multipart upload, as the clients make it. */
+  function completeMultipart(upload: Action, oid: string, parts: { partNumber: number; etag: string }[]) {
+    return fetch(upload.href, {
+      method: 'POST',
+      headers: { Accept: LFS_TYPE, 'Content-Type': LFS_TYPE },
+      body: JSON.stringify({ oid, parts }),
+    });
+  }
+
+  /** The verify call as git-lfs makes it: to the signed href, without credentials. */
+  function verify(action: Action, body: { oid: string; size: number }) {
+    const href = new URL(action.href);
     return request(hub.url)
-      .post(new URL(action.href).pathname)
-      .set(bearer(token))
+      .post(`${href.pathname}${href.search}`)
       .set('Content-Type', LFS_TYPE)
       .send(JSON.stringify(body));
   }
 
   beforeAll(async () => {
-    hub = await createTestHub({ storage, env: { ...ACCOUNT_TEST_ENV, ...multipartEnv(8 * MIB) } });
+    let alice: Writer;
+    let bob: Writer;
+    [hub, alice, bob] = await createWriterHub(['alice', 'bob'], { storage, env: multipartEnv(8 * MIB) });
     lfs = hub.app.get(LfsService);
     blobs = hub.app.get(BlobStorage);
-    const alice = await newAccount(hub, 'alice');
-    const bob = await newAccount(hub, 'bob');
-    writeToken = await apiToken(hub, alice, 'write');
-    readToken = await apiToken(hub, alice, 'read');
-    otherToken = await apiToken(hub, bob, 'write');
-    await createRepo(writeToken, 'model');
-    await createRepo(writeToken, 'secret', { private: true });
-    await createRepo(writeToken, 'data', { type: 'dataset' });
-    await createRepo(otherToken, 'copy');
+    writeToken = alice.token;
+    readToken = await apiToken(hub, alice.account, 'read');
+    otherToken = bob.token;
+    await createRepo(hub, writeToken, 'model');
+    await createRepo(hub, writeToken, 'secret', { isPrivate: true });
+    await createRepo(hub, writeToken, 'data', { type: 'dataset' });
+    await createRepo(hub, otherToken, 'copy');
   });
 
   afterAll(async () => {
@@ -114,7 +126,7 @@ describe.each(['fs', 's3'] as const)('LFS batch API and uploads (%s storage)', (
 
   it('should upload with a basic PUT, verify, register the object and leave nothing in staging', async () => {
     const content = randomBytes(64 * 1024);
-    const wanted = object(content);
+    const wanted = lfsObjectOf(content);
 
     const answer = await uploadBatch([wanted]);
 
@@ -125,7 +137,8 @@ describe.each(['fs', 's3'] as const)('LFS batch API and uploads (%s storage)', (
     const verifyAction = entry.actions?.verify as Action;
     expect(upload.header).toBeUndefined();
     expect(upload.expires_in).toBeGreaterThan(0);
-    expect(verifyAction.href).toBe(`${hub.url}/alice/model.git/info/lfs/verify`);
+    expect(verifyAction.href.startsWith(`${hub.url}/api/lfs/uploads/`)).toBe(true);
+    expect(new URL(verifyAction.href).searchParams.get('oid')).toBe(wanted.oid);
     if (storage === 'fs') {
       expect(upload.href.startsWith(`${hub.url}/api/lfs/uploads/`)).toBe(true);
     } else {
@@ -144,7 +157,7 @@ describe.each(['fs', 's3'] as const)('LFS batch API and uploads (%s storage)', (
 
   it('should answer no actions for an object already verified, from any repository (deduplication)', async () => {
     const content = randomBytes(4096);
-    const wanted = object(content);
+    const wanted = lfsObjectOf(content);
     const first = await uploadBatch([wanted]);
     expect((await put(first.objects[0].actions?.upload?.href ?? '', content)).status).toBe(200);
     await verify(first.objects[0].actions?.verify as Action, wanted).expect(200);
@@ -156,7 +169,7 @@ describe.each(['fs', 's3'] as const)('LFS batch API and uploads (%s storage)', (
 
   it('should refuse content whose sha256 differs from the oid, discard it and register nothing', async () => {
     const content = randomBytes(32 * 1024);
-    const wanted = object(content);
+    const wanted = lfsObjectOf(content);
     const [entry] = (await uploadBatch([wanted])).objects;
     const forged = randomBytes(content.length);
 
@@ -181,9 +194,27 @@ describe.each(['fs', 's3'] as const)('LFS batch API and uploads (%s storage)', (
     expect(retry.objects[0].actions?.upload).toBeDefined();
   });
 
+  it('should bind the signed verify action to its object', async () => {
+    const content = randomBytes(1000);
+    const wanted = lfsObjectOf(content);
+    const other = lfsObjectOf(randomBytes(1000));
+    const [entry] = (await uploadBatch([wanted])).objects;
+    const action = entry.actions?.verify as Action;
+
+    const forOther = await verify(action, other).expect(422);
+    expect(forOther.headers['x-error-message']).toContain(`issued for LFS object ${wanted.oid}`);
+    const tampered = new URL(action.href);
+    tampered.searchParams.set('size', '999');
+    await verify({ href: tampered.toString() }, { oid: wanted.oid, size: 999 }).expect(403);
+
+    expect((await put(entry.actions?.upload?.href ?? '', content)).status).toBe(200);
+    await verify(action, wanted).expect(200);
+    await expect(lfs.findVerified(wanted.oid)).resolves.toEqual({ oid: wanted.oid, size: 1000 });
+  });
+
   it('should refuse a body of the wrong size', async () => {
     const content = randomBytes(10_000);
-    const wanted = object(content);
+    const wanted = lfsObjectOf(content);
     const [longer] = (await uploadBatch([wanted])).objects;
     const tooLong = Buffer.concat([content, Buffer.from('extra')]);
 
@@ -218,7 +249,7 @@ describe.each(['fs', 's3'] as const)('LFS batch API and uploads (%s storage)', (
 
   it('should upload in three parts with HF multipart, each part answering an ETag', async () => {
     const content = randomBytes(11 * MIB);
-    const wanted = object(content);
+    const wanted = lfsObjectOf(content);
 
     const answer = await uploadBatch([wanted], { transfers: ['basic', 'multipart'] });
 
@@ -228,62 +259,33 @@ describe.each(['fs', 's3'] as const)('LFS batch API and uploads (%s storage)', (
     expect(header.chunk_size).toBe(String(5 * MIB));
     expect(Object.keys(header).sort()).toEqual(['1', '2', '3', 'chunk_size']);
     expect(upload.href.startsWith(`${hub.url}/api/lfs/uploads/`)).toBe(true);
-    const parts: { partNumber: number; etag: string }[] = [];
-    for (const partNumber of [1, 2, 3]) {
-      const slice = content.subarray((partNumber - 1) * 5 * MIB, partNumber * 5 * MIB);
-      const response = await put(header[String(partNumber)], slice);
-      expect(response.status).toBe(200);
-      const etag = response.headers.get('etag');
+    const { responses, parts } = await putParts(upload, content, [1, 2, 3]);
+    expect(responses.map((response) => response.status)).toEqual([200, 200, 200]);
+    for (const { etag } of parts) {
       expect(etag).toMatch(/^"[^"]+"$/);
-      parts.push({ partNumber, etag: etag ?? '' });
     }
     await expect(lfs.findVerified(wanted.oid)).resolves.toBeNull();
 
-    const completion = await fetch(upload.href, {
-      method: 'POST',
-      headers: { Accept: LFS_TYPE, 'Content-Type': LFS_TYPE },
-      body: JSON.stringify({ oid: wanted.oid, parts }),
-    });
+    const completion = await completeMultipart(upload, wanted.oid, parts);
 
     expect(completion.status).toBe(200);
     await expect(lfs.findVerified(wanted.oid)).resolves.toEqual(wanted);
-    const retried = await fetch(upload.href, {
-      method: 'POST',
-      headers: { 'Content-Type': LFS_TYPE },
-      body: JSON.stringify({ oid: wanted.oid, parts }),
-    });
+    const retried = await completeMultipart(upload, wanted.oid, parts);
     expect(retried.status).toBe(200);
-    const stored = await lfs.openObject(wanted.oid);
-    const hash = createHash('sha256');
-    for await (const chunk of stored.body) {
-      hash.update(chunk as Buffer);
-    }
-    expect(hash.digest('hex')).toBe(wanted.oid);
+    await expect(storedSha256(lfs, wanted.oid)).resolves.toBe(wanted.oid);
     expect(await listKeys(blobs, 'staging/')).toEqual([]);
   });
 
   it('should refuse a multipart upload whose joined parts do not hash to the oid', async () => {
     const content = randomBytes(9 * MIB);
-    const wanted = object(content);
+    const wanted = lfsObjectOf(content);
     const upload = (await uploadBatch([wanted], { transfers: ['basic', 'multipart'] })).objects[0].actions
       ?.upload as Action;
-    const header = upload.header ?? {};
     const forged = Buffer.from(content);
     forged[forged.length - 1] ^= 0xff;
-    const parts = [];
-    for (const partNumber of [1, 2]) {
-      const response = await put(
-        header[String(partNumber)],
-        forged.subarray((partNumber - 1) * 5 * MIB, partNumber * 5 * MIB),
-      );
-      parts.push({ partNumber, etag: response.headers.get('etag') ?? '' });
-    }
+    const { parts } = await putParts(upload, forged, [1, 2]);
 
-    const completion = await fetch(upload.href, {
-      method: 'POST',
-      headers: { 'Content-Type': LFS_TYPE },
-      body: JSON.stringify({ oid: wanted.oid, parts }),
-    });
+    const completion = await completeMultipart(upload, wanted.oid, parts);
 
     expect(completion.status).toBe(422);
     await expect(lfs.findVerified(wanted.oid)).resolves.toBeNull();
@@ -291,7 +293,7 @@ describe.each(['fs', 's3'] as const)('LFS batch API and uploads (%s storage)', (
   });
 
   it('should let a read-only token neither upload nor verify', async () => {
-    const wanted = object(randomBytes(100));
+    const wanted = lfsObjectOf(randomBytes(100));
     const response = await batch(
       '/alice/model.git/info/lfs/objects/batch',
       { operation: 'upload', objects: [wanted] },
@@ -309,7 +311,7 @@ describe.each(['fs', 's3'] as const)('LFS batch API and uploads (%s storage)', (
   });
 
   it('should hide private repositories: 401 with an LFS challenge to anonymous callers, 404 to others', async () => {
-    const wanted = object(randomBytes(100));
+    const wanted = lfsObjectOf(randomBytes(100));
     for (const repo of ['alice/secret', 'alice/missing']) {
       const anonymous = await batch(`/${repo}.git/info/lfs/objects/batch`, {
         operation: 'download',
@@ -343,7 +345,7 @@ describe.each(['fs', 's3'] as const)('LFS batch API and uploads (%s storage)', (
   });
 
   it('should let git-lfs authenticate with HTTP Basic and a token as password', async () => {
-    const wanted = object(randomBytes(100));
+    const wanted = lfsObjectOf(randomBytes(100));
     const response = await request(hub.url)
       .post('/alice/secret.git/info/lfs/objects/batch')
       .auth('alice', writeToken)
@@ -355,7 +357,7 @@ describe.each(['fs', 's3'] as const)('LFS batch API and uploads (%s storage)', (
 
   it('should hand out download URLs that serve the bytes whole, by range and to HEAD', async () => {
     const content = randomBytes(300_000);
-    const wanted = object(content);
+    const wanted = lfsObjectOf(content);
     const [entry] = (await uploadBatch([wanted])).objects;
     await put(entry.actions?.upload?.href ?? '', content);
     await verify(entry.actions?.verify as Action, wanted).expect(200);
@@ -393,7 +395,7 @@ describe.each(['fs', 's3'] as const)('LFS batch API and uploads (%s storage)', (
   });
 
   it('should answer per-object errors inside a 200', async () => {
-    const unknown = object(randomBytes(10));
+    const unknown = lfsObjectOf(randomBytes(10));
     const response = await batch(
       '/alice/model.git/info/lfs/objects/batch',
       { operation: 'download', objects: [unknown, { oid: 'not-a-sha', size: 1 }, { oid: unknown.oid, size: -1 }] },
@@ -408,7 +410,7 @@ describe.each(['fs', 's3'] as const)('LFS batch API and uploads (%s storage)', (
   });
 
   it('should accept sha_256 and refuse other hash algorithms, and batches that are too large', async () => {
-    const wanted = object(randomBytes(10));
+    const wanted = lfsObjectOf(randomBytes(10));
     const path = '/alice/model.git/info/lfs/objects/batch';
     await batch(path, { operation: 'upload', hash_algo: 'sha_256', objects: [wanted] }, writeToken).expect(200);
 
@@ -424,7 +426,7 @@ describe.each(['fs', 's3'] as const)('LFS batch API and uploads (%s storage)', (
   });
 
   it('should serve the dataset and /api forms of the endpoint', async () => {
-    const wanted = object(randomBytes(10));
+    const wanted = lfsObjectOf(randomBytes(10));
     const forms = [
       '/datasets/alice/data.git/info/lfs/objects/batch',
       '/api/datasets/alice/data.git/info/lfs/objects/batch',
@@ -434,9 +436,7 @@ describe.each(['fs', 's3'] as const)('LFS batch API and uploads (%s storage)', (
     for (const path of forms) {
       const response = await batch(path, { operation: 'upload', objects: [wanted] }, writeToken);
       expect({ path, status: response.status }).toEqual({ path, status: 200 });
-      expect(response.body.objects[0].actions.verify.href).toBe(
-        `${hub.url}/${path.includes('datasets') ? 'datasets/alice/data' : 'alice/model'}.git/info/lfs/verify`,
-      );
+      expect(response.body.objects[0].actions.verify.href.startsWith(`${hub.url}/api/lfs/uploads/`)).toBe(true);
     }
     await batch(
       '/alice/data.git/info/lfs/objects/batch',
@@ -447,13 +447,13 @@ describe.each(['fs', 's3'] as const)('LFS batch API and uploads (%s storage)', (
 
   it('should verify on demand an upload nobody verified, when a consumer asks the registry', async () => {
     const content = randomBytes(20_000);
-    const wanted = object(content);
+    const wanted = lfsObjectOf(content);
     const [entry] = (await uploadBatch([wanted])).objects;
     await put(entry.actions?.upload?.href ?? '', content);
 
     await expect(lfs.assertVerified(wanted.oid, wanted.size)).resolves.toEqual(wanted);
     await expect(lfs.assertVerified(wanted.oid, wanted.size + 1)).rejects.toMatchObject({ status: 422 });
-    await expect(lfs.assertVerified(object(randomBytes(5)).oid)).rejects.toMatchObject({
+    await expect(lfs.assertVerified(lfsObjectOf(randomBytes(5)).oid)).rejects.toMatchObject({
       status: 422,
       message: expect.stringContaining('has not been uploaded'),
     });
@@ -461,10 +461,10 @@ describe.each(['fs', 's3'] as const)('LFS batch API and uploads (%s storage)', (
 
   it('should sweep expired uploads and their staged bytes', async () => {
     const content = randomBytes(9 * MIB);
-    const wanted = object(content);
+    const wanted = lfsObjectOf(content);
     const upload = (await uploadBatch([wanted], { transfers: ['multipart'] })).objects[0].actions?.upload as Action;
     await put(upload.header?.['1'] ?? '', content.subarray(0, 5 * MIB));
-    const [basic] = (await uploadBatch([object(Buffer.from('abandoned'))])).objects;
+    const [basic] = (await uploadBatch([lfsObjectOf(Buffer.from('abandoned'))])).objects;
     if (storage === 's3') {
       await put(basic.actions?.upload?.href ?? '', Buffer.from('abandoned'));
       expect(await listKeys(blobs, 'staging/')).toHaveLength(1);
@@ -484,7 +484,7 @@ describe.each(['fs', 's3'] as const)('LFS batch API and uploads (%s storage)', (
   if (storage === 'fs') {
     it('should refuse tampered and expired signatures with 403', async () => {
       const content = randomBytes(1000);
-      const wanted = object(content);
+      const wanted = lfsObjectOf(content);
       const href = (await uploadBatch([wanted])).objects[0].actions?.upload?.href ?? '';
       const tampered = new URL(href);
       tampered.searchParams.set('size', '999');
@@ -513,7 +513,7 @@ describe.each(['fs', 's3'] as const)('LFS batch API and uploads (%s storage)', (
 
     it('should refuse an upload body that a JSON parser already consumed', async () => {
       const content = Buffer.from('{"not": "bytes"}');
-      const wanted = object(content);
+      const wanted = lfsObjectOf(content);
       const href = (await uploadBatch([wanted])).objects[0].actions?.upload?.href ?? '';
 
       const response = await fetch(href, {

@@ -166,9 +166,14 @@ describe('repository lifecycle over HTTP', () => {
       .set(bearer(bob.token))
       .send({ private: false });
     expect(settings.status).toBe(404);
+    // Anonymous callers get 401 RepoNotFound (signing in may help), for private and missing alike.
     const anonymous = await request(hub.url).get('/api/models/alice/secret/lfs/settings');
-    expect(anonymous.status).toBe(404);
+    const anonymousMissing = await request(hub.url).get('/api/models/alice/missing-repo/lfs/settings');
+    expect(anonymous.status).toBe(401);
+    expect(anonymousMissing.status).toBe(401);
     expect(anonymous.headers['x-error-code']).toBe('RepoNotFound');
+    expect(anonymousMissing.headers['x-error-code']).toBe('RepoNotFound');
+    expect(anonymous.body.error.replace('secret', 'X')).toBe(anonymousMissing.body.error.replace('missing-repo', 'X'));
   });
 
   it('should move a repository, keep its history and redirect the old name', async () => {

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface PythonResult {
   exitCode: number;
@@ -7,15 +8,15 @@ export interface PythonResult {
   stderr: string;
 }
 
-/** The machine's venv with the pinned client, used when TEST_PYTHON is not set. */
-const FALLBACK_PYTHON = '/tmp/hfvenv/bin/python';
+/** Where to look when TEST_PYTHON is not set: a venv in the checkout, then the system interpreter. */
+const FALLBACK_PYTHONS = [join(__dirname, '..', '..', '.venv', 'bin', 'python'), 'python3'];
 
 /**
- * The Python interpreter that has `huggingface_hub` installed: `TEST_PYTHON`, else the local venv.
+ * The Python interpreter that has `huggingface_hub` installed: `TEST_PYTHON`, else a fallback.
  * Throws (so the calling test fails, never silently passes) when none is usable.
  */
 export function findPython(): string {
-  const candidates = [process.env.TEST_PYTHON, FALLBACK_PYTHON].filter(
+  const candidates = [process.env.TEST_PYTHON, ...FALLBACK_PYTHONS].filter(
     (candidate): candidate is string => candidate !== undefined && candidate !== '',
   );
   for (const candidate of candidates) {
@@ -62,4 +63,45 @@ export function runPython(script: string, env: Record<string, string>, timeoutMs
     });
     child.stdin.end(script);
   });
+}
+
+/**
+ * The environment for a `huggingface_hub` script talking to a test hub as `token`: its own HF_HOME
+ * under `workDir` (no cache or stored token shared between runs), the legacy LFS path (the hub has
+ * no Xet), no telemetry, and `WORK` pointing at `workDir` for the files the script reads.
+ */
+export function hfClientEnv(hubUrl: string, token: string, workDir: string): Record<string, string> {
+  return {
+    HF_ENDPOINT: hubUrl,
+    HF_TOKEN: token,
+    HF_HOME: join(workDir, 'hf-home'),
+    HF_HUB_DISABLE_XET: '1',
+    HF_HUB_DISABLE_TELEMETRY: '1',
+    WORK: workDir,
+  };
+}
+
+/**
+ * Runs `lines` of Python after `from huggingface_hub import HfApi`, `api = HfApi()` and `out = {}`,
+ * and answers `out` as the script printed it (JSON, on its last line). Throws with the script's
+ * stderr when it exits non-zero, so a failing client call fails the test with its traceback.
+ */
+export async function runHfScript(
+  lines: string[],
+  env: Record<string, string>,
+  timeoutMs = 180_000,
+): Promise<Record<string, unknown>> {
+  const script = [
+    'import json, os',
+    'from huggingface_hub import HfApi',
+    'api = HfApi()',
+    'out = {}',
+    ...lines,
+    'print(json.dumps(out))',
+  ].join('\n');
+  const result = await runPython(script, env, timeoutMs);
+  if (result.exitCode !== 0) {
+    throw new Error(`Python failed (${result.exitCode}):\n${result.stderr}`);
+  }
+  return JSON.parse(result.stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
 }

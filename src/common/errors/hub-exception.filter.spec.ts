@@ -1,6 +1,7 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
-import { RepoNotFoundError } from 'src/common/errors/hub-error';
-import { headerSafe, toHubError } from 'src/common/errors/hub-exception.filter';
+import { ForbiddenError, RepoNotFoundError } from 'src/common/errors/hub-error';
+import { headerSafe, statusFor, toHubError } from 'src/common/errors/hub-exception.filter';
+import { HubRequest } from 'src/common/auth-user';
 
 describe(toHubError.name, () => {
   it('should keep domain errors as they are', () => {
@@ -42,5 +43,19 @@ describe(toHubError.name, () => {
 describe(headerSafe.name, () => {
   it('should fold newlines and replace characters a header cannot carry', () => {
     expect(headerSafe('line one\r\nline two é')).toBe('line one line two ?');
+  });
+});
+
+describe(statusFor.name, () => {
+  const anonymous = {} as HubRequest;
+  const signedIn = { user: { id: 1 } } as unknown as HubRequest;
+
+  it('should answer a missing repository with 401 to anonymous callers and 404 to signed-in ones', () => {
+    expect(statusFor(new RepoNotFoundError('alice/secret'), anonymous)).toBe(401);
+    expect(statusFor(new RepoNotFoundError('alice/secret'), signedIn)).toBe(404);
+  });
+
+  it('should keep the status of every other error', () => {
+    expect(statusFor(new ForbiddenError('no'), anonymous)).toBe(403);
   });
 });

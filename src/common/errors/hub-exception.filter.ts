@@ -96,6 +96,15 @@ export function relocatedPath(originalUrl: string, relocate: { from: string; to:
 }
 
 /**
+ * The Hub answers a missing or unreadable repository with 401 to anonymous callers (so they know
+ * that signing in may help) and 404 to signed-in ones; both carry `X-Error-Code: RepoNotFound`,
+ * which is what the clients read. Missing and private repositories still answer alike.
+ */
+export function statusFor(error: HubError, request: HubRequest): number {
+  return error.code === 'RepoNotFound' && request.user === undefined ? 401 : error.status;
+}
+
+/**
  * Renders every error the same way: status, `X-Error-Code`, `X-Error-Message` and `{ error }`.
  * Protocol routes (LFS, git) mark the request so their clients get their own error shape.
  */
@@ -126,7 +135,7 @@ export class HubExceptionFilter implements ExceptionFilter {
     }
     response.setHeader('X-Error-Code', error.code);
     response.setHeader('X-Error-Message', headerSafe(error.message));
-    response.status(error.status);
+    response.status(statusFor(error, request));
     switch (request.errorFormat) {
       case 'git':
         response.type('text/plain; charset=utf-8').send(`${error.message}\n`);
@@ -137,8 +146,41 @@ export class HubExceptionFilter implements ExceptionFilter {
           .send(JSON.stringify({ message: error.message, request_id: request.id }));
         return;
       case undefined:
+        if (request.method === 'HEAD') {
+          // No body follows a HEAD, and announcing JSON makes the JS client parse the empty body
+          // (a SyntaxError) instead of raising its HubApiError; the headers carry the error.
+          response.end();
+          return;
+        }
         response.json({ ...error.body, error: error.message });
         return;
     }
+  }
+}
+
+/** The challenge git and git-lfs answer by asking their credential helper (gitcredentials) and retrying. */
+export const BASIC_CHALLENGE = 'Basic realm="Kohaku Hub"';
+
+/**
+ * Errors of a protocol route (git smart HTTP, git-lfs) in that protocol's shape, with the Basic
+ * challenge on every 401 so credential helpers are asked. Bound to the controller rather than set
+ * in the handler, so it also shapes the refusals of the global auth guard, which runs first.
+ */
+export abstract class ProtocolExceptionFilter extends HubExceptionFilter {
+  protected abstract readonly format: NonNullable<HubRequest['errorFormat']>;
+  /** The headers that carry the challenge. */
+  protected abstract readonly challengeHeaders: readonly string[];
+
+  override catch(exception: unknown, host: ArgumentsHost): void {
+    const context = host.switchToHttp();
+    const request = context.getRequest<HubRequest>();
+    request.errorFormat = this.format;
+    if (statusFor(toHubError(exception), request) === 401) {
+      const response = context.getResponse<Response>();
+      for (const header of this.challengeHeaders) {
+        response.setHeader(header, BASIC_CHALLENGE);
+      }
+    }
+    super.catch(exception, host);
   }
 }
