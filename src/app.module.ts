@@ -2,6 +2,7 @@ import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from 'src/auth/auth.module';
+import { BrowseModule } from 'src/browse/browse.module';
 import { CommitModule } from 'src/commit/commit.module';
 import { buildHttpLoggerOptions } from 'src/common/http/logging';
 import { HubExceptionFilter } from 'src/common/errors/hub-exception.filter';
@@ -9,10 +10,12 @@ import { ConfigModule } from 'src/config/config.module';
 import { Env } from 'src/config/config-readers';
 import { HubConfig } from 'src/config/hub-config';
 import { DatabaseModule } from 'src/database/database.module';
+import { DownloadModule } from 'src/download/download.module';
 import { GitModule } from 'src/git/git.module';
 import { LfsModule } from 'src/lfs/lfs.module';
 import { OrgModule } from 'src/org/org.module';
 import { RepoModule } from 'src/repo/repo.module';
+import { RepoInfoModule } from 'src/repo-info/repo-info.module';
 import { StorageModule } from 'src/storage/storage.module';
 import { SystemModule } from 'src/system/system.module';
 
@@ -37,6 +40,9 @@ export class AppModule {
         SystemModule,
         LfsModule,
         CommitModule,
+        RepoInfoModule,
+        BrowseModule,
+        DownloadModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HubExceptionFilter },

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { GitModule } from 'src/git/git.module';
 import { LfsModule } from 'src/lfs/lfs.module';
+import { RepoInfoModule } from 'src/repo-info/repo-info.module';
 import { CommitController } from 'src/commit/commit.controller';
 import { CommitRecordRepository } from 'src/commit/commit-record.repository';
 import { CommitService } from 'src/commit/commit.service';
@@ -15,7 +16,7 @@ import { YamlValidationService } from 'src/commit/yaml-validation.service';
  * commit and LFS-reference records. `RepoService` comes from the global repo module.
  */
 @Module({
-  imports: [GitModule, LfsModule],
+  imports: [GitModule, LfsModule, RepoInfoModule],
   controllers: [CommitController, RefsController, ValidateYamlController],
   providers: [CommitService, PreuploadService, RefsService, YamlValidationService, CommitRecordRepository],
   exports: [CommitService],

@@ -12,6 +12,7 @@ import { commitIdentity } from 'src/repo/git-identity';
 import { RepoRecord, repoWebUrl } from 'src/repo/repo-record';
 import { RepoService } from 'src/repo/repo.service';
 import { RepoType } from 'src/repo/repo-types';
+import { RepoCardIndexer } from 'src/repo-info/repo-card-indexer';
 import { BuiltCommit, CommitBuilder, toTreeOperations } from 'src/commit/commit-builder';
 import {
   CommitHeader,
@@ -70,6 +71,7 @@ export class CommitService {
     private readonly lfs: LfsService,
     private readonly records: CommitRecordRepository,
     private readonly config: HubConfig,
+    private readonly cardIndexer: RepoCardIndexer,
   ) {}
 
   async commit(
@@ -142,6 +144,8 @@ export class CommitService {
         : await this.publishOnRef(repo, git, builder, target, target.ref, built, header, identity);
     if (published.isNew) {
       await this.record(user, repo, published, header);
+      // A no-op unless the commit is now the default branch's head; never fails the commit.
+      await this.cardIndexer.refresh(repo, published.commitSha);
     }
     const webUrl = repoWebUrl(baseUrl, repo);
     return {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuthUser } from 'src/common/auth-user';
 import { ConflictError, RevisionNotFoundError } from 'src/common/errors/hub-error';
+import { RepoCardIndexer } from 'src/repo-info/repo-card-indexer';
 import { GitRepoStore } from 'src/git/git-repo-store';
 import { GitIdentity, GitRepository, isRefNameShaped } from 'src/git/git-repository';
 import { RefUpdateConflictError } from 'src/git/git.errors';
@@ -52,10 +53,11 @@ export class RefsService {
     private readonly repos: RepoService,
     private readonly gitStore: GitRepoStore,
     private readonly records: CommitRecordRepository,
+    private readonly cardIndexer: RepoCardIndexer,
   ) {}
 
   async createBranch(user: AuthUser, target: RepoRef, branch: string, dto: CreateBranchDto): Promise<void> {
-    const { git } = await this.open(user, target);
+    const { repo, git } = await this.open(user, target);
     if (!isPlainRefName('heads', branch)) {
       throw new InvalidBranchNameError(branch);
     }
@@ -75,6 +77,8 @@ export class RefsService {
       }
       throw error;
     }
+    // Overwriting the default branch changes what the repository shows.
+    await this.cardIndexer.refresh(repo, start);
   }
 
   async deleteBranch(user: AuthUser, target: RepoRef, branch: string): Promise<void> {
@@ -159,6 +163,7 @@ export class RefsService {
         throw error;
       }
       await this.recordSquash(user, repo, squashed, ref, message);
+      await this.cardIndexer.refresh(repo, squashed);
       return { commitOid: squashed, commitUrl: `${repoWebUrl(baseUrl, repo)}/commit/${squashed}` };
     }
   }

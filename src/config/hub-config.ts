@@ -49,6 +49,10 @@ export interface LfsTransferConfig {
   maxBatchObjects: number;
 }
 
+/** How resolve serves LFS content: a redirect to a short-lived signed URL, or streamed through the app. */
+export const DOWNLOAD_MODES = ['redirect', 'proxy'] as const;
+export type DownloadMode = (typeof DOWNLOAD_MODES)[number];
+
 export const REGISTRATION_MODES = ['open', 'invitation', 'closed'] as const;
 export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
 
@@ -101,7 +105,10 @@ export class HubConfig {
   readonly git!: GitConfig;
   readonly lfsThresholdBytes!: number;
   readonly lfsTransfer!: LfsTransferConfig;
+  readonly downloadMode!: DownloadMode;
   readonly maxJsonBodyBytes!: number;
+  /** Repositories per page of the listing endpoints, and the cap on their `limit`. */
+  readonly listMaxPageSize!: number;
   readonly secrets!: SecretsConfig;
   readonly auth!: AuthConfig;
   /** Outgoing mail; when unset, email verification is off. */
@@ -326,7 +333,9 @@ export function loadHubConfig(env: Env): HubConfig {
     },
     lfsThresholdBytes: readInt(env, 'KOHAKU_HUB_LFS_THRESHOLD_BYTES', 10_000_000, { min: 1 }),
     lfsTransfer: resolveLfsTransfer(env),
+    downloadMode: readEnum(env, 'KOHAKU_HUB_DOWNLOAD_MODE', DOWNLOAD_MODES, 'redirect'),
     maxJsonBodyBytes: readInt(env, 'KOHAKU_HUB_MAX_JSON_BODY_BYTES', 2 * 1024 * 1024, { min: 1024 }),
+    listMaxPageSize: readInt(env, 'KOHAKU_HUB_LIST_MAX_PAGE_SIZE', 1000, { min: 1, max: 10_000 }),
     secrets: resolveSecrets(env, dataDir),
     auth: resolveAuth(env),
     smtp: resolveSmtp(env),

@@ -24,7 +24,9 @@ const MAX_PROCESSES_PER_REPOSITORY = 4;
 const IDLE_TIMEOUT_MS = 60_000;
 const SWEEP_INTERVAL_MS = 15_000;
 const CHUNK_BYTES = 64 * 1024;
-const MAX_HEADER_BYTES = 4096;
+/** Room for a `<name> missing` answer to the longest object name accepted (a 4 KiB path after `<commit>:`). */
+const MAX_HEADER_BYTES = 16 * 1024;
+const MAX_OBJECT_NAME_BYTES = 8 * 1024;
 const OID_PATTERN = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const OBJECT_TYPES: readonly string[] = ['blob', 'tree', 'commit', 'tag'];
 const EMPTY = Buffer.alloc(0);
@@ -236,6 +238,29 @@ export class CatFilePool implements OnModuleDestroy {
   async readObject(gitDir: string, oid: string): Promise<GitObjectStream | null> {
     assertOid(oid);
     const { lease, header } = await this.requestHeader(gitDir, 'batch', oid);
+    if (header === null) {
+      lease.release();
+      return null;
+    }
+    return { ...header, body: this.createBody(lease, header.size) };
+  }
+
+  /**
+   * Like `readObjectHeader`, for an object name git resolves itself (`main^{commit}`,
+   * `<commit>:<path>`): the header carries the id it resolved to. Callers validate what the name
+   * may contain (`GitRepository` does); this only refuses what would break the request framing.
+   */
+  async readObjectHeaderByName(gitDir: string, name: string): Promise<GitObjectHeader | null> {
+    assertObjectName(name);
+    const { lease, header } = await this.requestHeader(gitDir, 'batch-check', name);
+    lease.release();
+    return header;
+  }
+
+  /** Like `readObject`, for an object name git resolves itself (see `readObjectHeaderByName`). */
+  async readObjectByName(gitDir: string, name: string): Promise<GitObjectStream | null> {
+    assertObjectName(name);
+    const { lease, header } = await this.requestHeader(gitDir, 'batch', name);
     if (header === null) {
       lease.release();
       return null;
@@ -474,15 +499,32 @@ function assertOid(oid: string): void {
   }
 }
 
-function parseHeader(line: string, oid: string): GitObjectHeader | null {
-  const parts = line.split(' ');
-  if (parts.length === 2 && parts[0] === oid && (parts[1] === 'missing' || parts[1] === 'ambiguous')) {
+/** One request line of `cat-file --batch`: no line breaks or NUL, and not absurdly long. */
+function assertObjectName(name: string): void {
+  if (
+    typeof name !== 'string' ||
+    name === '' ||
+    Buffer.byteLength(name, 'utf8') > MAX_OBJECT_NAME_BYTES ||
+    /[\n\r\0]/.test(name)
+  ) {
+    throw new InvalidGitIdError('object name');
+  }
+}
+
+/**
+ * `<oid> <type> <size>`, or `<request> missing|ambiguous`. A request by id must be answered with
+ * that id; a request by name (which may hold spaces) is answered with the id it resolved to.
+ */
+function parseHeader(line: string, request: string): GitObjectHeader | null {
+  if (line === `${request} missing` || line === `${request} ambiguous`) {
     return null;
   }
-  if (parts.length === 3 && parts[0] === oid && OBJECT_TYPES.includes(parts[1]) && /^\d+$/.test(parts[2])) {
-    return { oid, type: parts[1] as GitObjectType, size: Number(parts[2]) };
+  const parts = line.split(' ');
+  const isAnswerToRequest = OID_PATTERN.test(request) ? parts[0] === request : OID_PATTERN.test(parts[0]);
+  if (parts.length === 3 && isAnswerToRequest && OBJECT_TYPES.includes(parts[1]) && /^\d+$/.test(parts[2])) {
+    return { oid: parts[0], type: parts[1] as GitObjectType, size: Number(parts[2]) };
   }
-  throw new Error(`git cat-file answered an unexpected header for ${oid}`);
+  throw new Error(`git cat-file answered an unexpected header for ${request}`);
 }
 
 function asGitError(error: unknown): Error {

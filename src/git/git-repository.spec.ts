@@ -1,6 +1,13 @@
-import { InvalidPathError } from 'src/common/errors/hub-error';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BadRequestError, InvalidPathError } from 'src/common/errors/hub-error';
+import { loadHubConfig } from 'src/config/hub-config';
 import { CatFilePool } from 'src/git/cat-file-pool';
 import { GitProcess, GitRunOptions, GitRunResult } from 'src/git/git-process';
+import { GitRepoStore } from 'src/git/git-repo-store';
 import { assertRevision, checkPath, GitRepository, isRefNameShaped, quoteFastImportPath } from 'src/git/git-repository';
 import {
   GitCommandError,
@@ -156,6 +163,127 @@ describe(GitRepository.name, () => {
       await expect(sut.deleteRef('refs/heads/main', '0'.repeat(40))).rejects.toBeInstanceOf(InvalidGitIdError);
       await expect(sut.deleteRef('refs/heads/main', 'main')).rejects.toBeInstanceOf(InvalidGitIdError);
       expect(run).not.toHaveBeenCalledWith(expect.arrayContaining(['update-ref']), expect.anything());
+    });
+  });
+
+  describe('lsTreePage (real repository)', () => {
+    const identity = { name: 'Test', email: 'test@example.com', date: new Date('2024-01-01T00:00:00Z') };
+    let dataDir: string;
+    let pool: CatFilePool;
+    let sut: GitRepository;
+    let commit: string;
+
+    /** The listing as git prints it: the order and content pages must reproduce. */
+    function gitListing(treeish: string, recursive: boolean): string[] {
+      return execFileSync(
+        'git',
+        [`--git-dir=${sut.gitDir}`, 'ls-tree', '-z', ...(recursive ? ['-r', '-t'] : []), treeish],
+        {
+          encoding: 'utf8',
+        },
+      )
+        .split('\0')
+        .filter((record) => record !== '')
+        .map((record) => record.split('\t')[1]);
+    }
+
+    beforeAll(async () => {
+      dataDir = mkdtempSync(join(tmpdir(), 'kohaku-ls-tree-page-'));
+      const config = loadHubConfig({ KOHAKU_HUB_DATA_DIR: dataDir });
+      const git = new GitProcess(config);
+      pool = new CatFilePool(config, git);
+      const store = new GitRepoStore(config, git, pool);
+      await store.prepare();
+      sut = await store.create(randomBytes(16).toString('hex'));
+      const files = ['a.txt', 'b/one.txt', 'b/two/deep.bin', 'c d/ünï.txt', 'line\nbreak.txt', 'z.txt'];
+      ({ commitSha: commit } = await sut.createCommit({
+        parent: null,
+        message: 'files',
+        author: identity,
+        committer: identity,
+        changes: files.map((path, index) => ({
+          kind: 'put' as const,
+          path,
+          mode: '100644' as const,
+          content: Buffer.alloc(index * 10, 'x'),
+        })),
+      }));
+    });
+
+    afterAll(async () => {
+      await pool.onModuleDestroy();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    async function allPages(
+      path: string,
+      recursive: boolean,
+      limit: number,
+    ): Promise<{ paths: string[]; pages: number }> {
+      const paths: string[] = [];
+      let pages = 0;
+      for (let after: string | undefined; ;) {
+        const page = await sut.lsTreePage(commit, path, { recursive, after, limit });
+        expect(page).not.toBeNull();
+        pages++;
+        paths.push(...page!.entries.map((entry) => entry.path));
+        if (!page!.hasMore) {
+          return { paths, pages };
+        }
+        expect(page!.entries).toHaveLength(limit);
+        after = page!.entries[limit - 1].path;
+      }
+    }
+
+    it('should cut the listing into pages that add up to git ls-tree, in its order', async () => {
+      for (const limit of [1, 2, 3, 100]) {
+        const recursive = await allPages('', true, limit);
+        expect(recursive.paths).toEqual(gitListing(commit, true));
+        expect(recursive.pages).toBe(Math.max(1, Math.ceil(recursive.paths.length / limit)));
+        expect((await allPages('', false, limit)).paths).toEqual(gitListing(commit, false));
+        expect((await allPages('b', true, limit)).paths).toEqual(
+          gitListing(`${commit}:b`, true).map((path) => `b/${path}`),
+        );
+      }
+      expect(gitListing(commit, true)).toContain('line\nbreak.txt');
+    });
+
+    it('should give types, ids and blob sizes, and an empty last page past the end', async () => {
+      const page = (await sut.lsTreePage(commit, 'b', { recursive: true, limit: 10 }))!;
+      expect(page).toEqual({
+        hasMore: false,
+        entries: [
+          { path: 'b/one.txt', mode: '100644', type: 'blob', sha: expect.stringMatching(/^[0-9a-f]{40}$/), size: 10 },
+          { path: 'b/two', mode: '040000', type: 'tree', sha: expect.stringMatching(/^[0-9a-f]{40}$/) },
+          {
+            path: 'b/two/deep.bin',
+            mode: '100644',
+            type: 'blob',
+            sha: expect.stringMatching(/^[0-9a-f]{40}$/),
+            size: 20,
+          },
+        ],
+      });
+      expect(await sut.lsTreePage(commit, '', { after: 'z.txt', limit: 5 })).toEqual({ entries: [], hasMore: false });
+      expect(await sut.lsTreePage(commit, '', { recursive: true, after: 'b/two/deep.bin', limit: 1 })).toEqual({
+        entries: [expect.objectContaining({ path: 'c d' })],
+        hasMore: true,
+      });
+    });
+
+    it('should answer null for a missing folder, a file, or an unknown commit, and refuse bad input', async () => {
+      expect(await sut.lsTreePage(commit, 'missing', { limit: 5 })).toBeNull();
+      expect(await sut.lsTreePage(commit, 'a.txt', { limit: 5 })).toBeNull();
+      expect(await sut.lsTreePage('0'.repeat(40), '', { limit: 5 })).toBeNull();
+      await expect(sut.lsTreePage(commit, 'b/../a', { limit: 5 })).rejects.toBeInstanceOf(InvalidPathError);
+      await expect(sut.lsTreePage(commit, '', { limit: 0 })).rejects.toBeInstanceOf(BadRequestError);
+      await expect(sut.lsTreePage(commit, '', { limit: 5, after: 'nope.txt' })).rejects.toBeInstanceOf(BadRequestError);
+      await expect(sut.lsTreePage(commit, 'b', { limit: 5, after: 'a.txt' })).rejects.toBeInstanceOf(BadRequestError);
+      await expect(sut.lsTreePage(commit, '', { limit: 5, after: 'b/one.txt' })).rejects.toBeInstanceOf(
+        BadRequestError,
+      );
+      await expect(sut.lsTreePage(commit, '', { limit: 5, after: 'b/../x' })).rejects.toBeInstanceOf(InvalidPathError);
+      await expect(sut.lsTreePage('main', '', { limit: 5 })).rejects.toBeInstanceOf(InvalidGitIdError);
     });
   });
 });

@@ -12,6 +12,7 @@ import {
 import { CatFilePool, GitObjectType } from 'src/git/cat-file-pool';
 import { GitProcess } from 'src/git/git-process';
 import { TreeProbe } from 'src/git/tree-probe';
+import { nulTokens } from 'src/git/stream-tokens';
 import {
   GitCommandError,
   GitObjectTypeError,
@@ -73,6 +74,25 @@ export interface GitTreeEntry {
   size?: number;
 }
 
+export interface TreePageOptions {
+  /** List the whole subtree (folders included) instead of the direct children. */
+  recursive?: boolean;
+  /**
+   * Continue after this entry: the full path the previous page ended with. Pages resume from the
+   * path rather than an offset, so later pages cost as much as the first one.
+   */
+  after?: string;
+  /** At most this many entries (at least 1). */
+  limit: number;
+}
+
+export interface GitTreePage {
+  /** Entries of the page in git's order, sizes included for blobs; gitlinks (submodules) included too. */
+  entries: GitTreeEntry[];
+  /** True when the listing goes on after this page. */
+  hasMore: boolean;
+}
+
 export interface GitRef {
   name: string;
   /** What the ref points at directly (a tag object for annotated tags). */
@@ -115,6 +135,19 @@ export interface GitBlob {
   size: number;
   /** Exactly `size` bytes; consume or destroy it. */
   body: Readable;
+}
+
+/** A revision resolved to its commit, with the commit's committer date. */
+export interface ResolvedCommit {
+  sha: string;
+  committedAt: Date;
+}
+
+/** The object a path names in a commit. */
+export interface PathObject {
+  sha: string;
+  type: GitObjectType;
+  size: number;
 }
 
 export interface FsckResult {
@@ -373,6 +406,28 @@ export class GitRepository {
     return entries.find((entry) => entry.path === target) ?? null;
   }
 
+  /**
+   * One page of `lsTree`, streamed out of git and cut off once the page is full, so a page of a
+   * folder with a million entries never holds more than the page in memory. A page that continues
+   * `after` an entry reads only the folders on that entry's path (for the names that follow it)
+   * and then lists just those names: it never re-lists what earlier pages returned. Null when the
+   * path does not exist or is not a folder.
+   */
+  async lsTreePage(commitSha: string, path: string, options: TreePageOptions): Promise<GitTreePage | null> {
+    assertOid(commitSha, 'commit id');
+    const folder = checkPath(path, { allowRoot: true });
+    const limit = nonNegative(options.limit);
+    if (limit === 0) {
+      throw new BadRequestError('A page holds at least one entry');
+    }
+    const isRecursive = options.recursive === true;
+    const entries =
+      options.after === undefined
+        ? await this.streamTreeEntries(commitSha, folder, [], isRecursive, limit + 1)
+        : await this.treeEntriesAfter(commitSha, folder, checkPath(options.after), isRecursive, limit + 1);
+    return entries === null ? null : { entries: entries.slice(0, limit), hasMore: entries.length > limit };
+  }
+
   /** A blob's content as a stream of exactly `size` bytes, or null if the repository lacks it. */
   async readBlob(sha: string): Promise<GitBlob | null> {
     const object = await this.catFiles.readObject(this.gitDir, sha);
@@ -391,6 +446,45 @@ export class GitRepository {
   async readBlobHeader(sha: string): Promise<{ type: GitObjectType; size: number } | null> {
     const header = await this.catFiles.readObjectHeader(this.gitDir, sha);
     return header === null ? null : { type: header.type, size: header.size };
+  }
+
+  /**
+   * A blob's content from a `git cat-file blob` process of its own rather than a pooled one, so a
+   * slow reader (a client downloading) never holds up the repository's other reads. No time limit:
+   * the process lives as long as the stream; destroying the stream ends it, and the stream fails
+   * if git does (a missing blob, for example).
+   */
+  streamBlob(sha: string): Readable {
+    assertOid(sha, 'blob id');
+    return this.git.stream(['cat-file', 'blob', sha], { gitDir: this.gitDir, timeoutMs: 0 }).stdout;
+  }
+
+  /**
+   * What `resolveCommit` answers, plus the commit date, from the pooled `cat-file` processes: a
+   * pipe round trip instead of a `rev-parse` process, for hot paths such as resolve. Null when
+   * `rev` does not name a commit.
+   */
+  async lookupCommit(rev: string): Promise<ResolvedCommit | null> {
+    assertRevision(rev);
+    const object = await this.catFiles.readObjectByName(this.gitDir, `${rev}^{commit}`);
+    if (object === null) {
+      return null;
+    }
+    return { sha: object.oid, committedAt: await committerDateOf(object.body) };
+  }
+
+  /**
+   * The object at `path` in a commit (blob, tree or submodule commit), from the pooled `cat-file`
+   * processes, or null when nothing is there. Symbolic links are not followed.
+   */
+  async lookupPath(commitSha: string, path: string): Promise<PathObject | null> {
+    assertOid(commitSha, 'commit id');
+    checkPath(path);
+    if (/[\n\r]/.test(path)) {
+      throw new InvalidPathError(JSON.stringify(path).slice(1, -1), 'must not contain line breaks');
+    }
+    const header = await this.catFiles.readObjectHeaderByName(this.gitDir, `${commitSha}:${path}`);
+    return header === null ? null : { sha: header.oid, type: header.type, size: header.size };
   }
 
   /** Commits reachable from `rev`, newest first. Throws `RevisionNotFoundError` if `rev` does not resolve. */
@@ -514,6 +608,127 @@ export class GitRepository {
    */
   async optimize(): Promise<void> {
     await this.git.run(['gc', '--auto', '--quiet'], { gitDir: this.gitDir });
+  }
+
+  /**
+   * Up to `max` entries of `ls-tree` on a folder (`''` is the root), limited to the given names of
+   * that folder when there are any, in git's order. Null when the folder does not exist.
+   */
+  private async streamTreeEntries(
+    commitSha: string,
+    folder: string,
+    names: readonly string[],
+    isRecursive: boolean,
+    max: number,
+  ): Promise<GitTreeEntry[] | null> {
+    const treeish = folder === '' ? commitSha : `${commitSha}:${folder}`;
+    const prefix = folder === '' ? '' : `${folder}/`;
+    const pathspec = names.length === 0 ? [] : ['--', ...names];
+    const stream = this.git.stream(
+      ['ls-tree', '-z', '--long', ...(isRecursive ? ['-r', '-t'] : []), treeish, ...pathspec],
+      {
+        gitDir: this.gitDir,
+      },
+    );
+    const entries: GitTreeEntry[] = [];
+    try {
+      for await (const record of nulTokens(stream.stdout)) {
+        entries.push(parseTreeRecord(record, prefix));
+        if (entries.length >= max) {
+          break;
+        }
+      }
+    } catch (error) {
+      stream.kill();
+      if (isMissingTree(error)) {
+        return null;
+      }
+      throw error;
+    }
+    // Ends git when the listing was cut short; a no-op once it has exited.
+    stream.kill();
+    await stream.exit;
+    return entries;
+  }
+
+  /**
+   * Up to `max` entries of the listing of `folder` that follow the entry `after`: in recursive
+   * listings, the contents of `after` when it is a folder, then for each folder on its path from
+   * the deepest up, the names after the one on the path.
+   */
+  private async treeEntriesAfter(
+    commitSha: string,
+    folder: string,
+    after: string,
+    isRecursive: boolean,
+    max: number,
+  ): Promise<GitTreeEntry[]> {
+    const inside = folder === '' ? after : after.startsWith(`${folder}/`) ? after.slice(folder.length + 1) : null;
+    const parts = inside?.split('/') ?? [];
+    if (inside === null || (!isRecursive && parts.length > 1)) {
+      throw new BadRequestError(`Cannot continue a listing of "${folder}" after "${after}", which is not in it`);
+    }
+    const entries: GitTreeEntry[] = [];
+    for (let depth = parts.length; depth >= 1 && entries.length < max; depth--) {
+      const parent = [folder, ...parts.slice(0, depth - 1)].filter((part) => part !== '').join('/');
+      const name = parts[depth - 1];
+      const following = await this.namesAfter(commitSha, parent, name, max - entries.length);
+      if (following === null) {
+        throw new BadRequestError(`Cannot continue a listing after "${after}": this commit has no such entry`);
+      }
+      if (depth === parts.length && isRecursive && following.isTree) {
+        const below = await this.streamTreeEntries(commitSha, after, [], true, max - entries.length);
+        entries.push(...(below ?? []));
+      }
+      if (following.names.length > 0 && entries.length < max) {
+        const rest = await this.streamTreeEntries(
+          commitSha,
+          parent,
+          following.names,
+          isRecursive,
+          max - entries.length,
+        );
+        entries.push(...(rest ?? []));
+      }
+    }
+    return entries;
+  }
+
+  /**
+   * Reads a folder's tree object up to the entry `name` and returns up to `max` names after it,
+   * and whether `name` is itself a folder; null when the folder or the entry does not exist.
+   */
+  private async namesAfter(
+    commitSha: string,
+    folder: string,
+    name: string,
+    max: number,
+  ): Promise<{ isTree: boolean; names: string[] } | null> {
+    const treeish = folder === '' ? `${commitSha}^{tree}` : `${commitSha}:${folder}`;
+    const stream = this.git.stream(['cat-file', 'tree', treeish], { gitDir: this.gitDir });
+    const target = Buffer.from(name, 'utf8');
+    let found: { isTree: boolean; names: string[] } | null = null;
+    try {
+      for await (const entry of treeObjectEntries(stream.stdout, commitSha.length / 2)) {
+        if (found !== null) {
+          found.names.push(entry.name.toString('utf8'));
+          if (found.names.length >= max) {
+            break;
+          }
+        } else if (entry.name.equals(target)) {
+          found = { isTree: entry.mode === '40000', names: [] };
+        }
+      }
+    } catch (error) {
+      stream.kill();
+      if (error instanceof GitCommandError) {
+        return null;
+      }
+      throw error;
+    }
+    stream.kill();
+    await stream.exit;
+    return found;
   }
 
   private async headRef(): Promise<string | null> {
@@ -823,6 +1038,31 @@ function selfAndAncestors(path: string): string[] {
   return result;
 }
 
+/** Signed commits carry their signature in the header; anything longer is not a commit git wrote. */
+const MAX_COMMIT_HEADER_CHARS = 256 * 1024;
+
+/**
+ * The committer date of a raw commit object, read from its header only: the rest (the message,
+ * which may be long) is drained without being kept.
+ */
+async function committerDateOf(body: Readable): Promise<Date> {
+  let header = '';
+  let date: Date | null = null;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    if (date !== null) {
+      continue;
+    }
+    header += chunk.toString('latin1');
+    const match = /^committer .* (\d+) [+-]\d{4}$/m.exec(header);
+    if (match !== null) {
+      date = new Date(Number(match[1]) * 1000);
+    } else if (header.includes('\n\n') || header.length > MAX_COMMIT_HEADER_CHARS) {
+      date = new Date(0);
+    }
+  }
+  return date ?? new Date(0);
+}
+
 function toCommitInfo(fields: string[]): GitCommitInfo {
   const [sha, parents, tree, authorName, authorEmail, authorTime, committerTime, subject, body] = fields;
   return {
@@ -858,15 +1098,22 @@ function parseTreeRecord(record: string, prefix: string): GitTreeEntry {
   return entry;
 }
 
-/** NUL-terminated tokens of a stream, decoded one by one so multi-byte characters never split. */
-async function* nulTokens(stream: Readable): AsyncGenerator<string> {
-  let rest: Buffer = Buffer.alloc(0);
+/**
+ * The entries of a raw tree object (`<mode> <name>\\0<binary id>`, as `git cat-file tree` prints
+ * it), parsed as the stream arrives; names stay bytes so no entry is decoded twice.
+ */
+async function* treeObjectEntries(stream: Readable, idBytes: number): AsyncGenerator<{ mode: string; name: Buffer }> {
+  let buffer: Buffer = Buffer.alloc(0);
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    let buffer = rest.length === 0 ? chunk : Buffer.concat([rest, chunk]);
-    for (let end = buffer.indexOf(0); end >= 0; end = buffer.indexOf(0)) {
-      yield buffer.toString('utf8', 0, end);
-      buffer = buffer.subarray(end + 1);
+    buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
+    for (;;) {
+      const space = buffer.indexOf(0x20);
+      const nul = space < 0 ? -1 : buffer.indexOf(0, space + 1);
+      if (nul < 0 || buffer.length < nul + 1 + idBytes) {
+        break;
+      }
+      yield { mode: buffer.toString('latin1', 0, space), name: buffer.subarray(space + 1, nul) };
+      buffer = buffer.subarray(nul + 1 + idBytes);
     }
-    rest = buffer;
   }
 }

@@ -18,6 +18,10 @@ import { GatedMode, RepoType } from 'src/repo/repo-types';
  */
 @Entity('repos')
 @Index('uq_repos_type_owner_name', ['type', 'ownerId', 'normalizedName'], { unique: true })
+@Index('ix_repos_type_downloads', ['type', 'downloads'])
+@Index('ix_repos_type_likes', ['type', 'likes'])
+@Index('ix_repos_type_trending_score', ['type', 'trendingScore'])
+@Index('ix_repos_type_last_modified', ['type', 'lastModified'])
 export class RepoEntity {
   @PrimaryGeneratedColumn()
   id!: number;
@@ -82,6 +86,36 @@ export class RepoEntity {
 
   @Column({ type: 'integer', default: 0 })
   likes!: number;
+
+  /**
+   * The columns below are the repository's card index, kept by `RepoCardIndexer` (src/repo-info)
+   * from the default branch head so that listings filter and sort in SQL.
+   * `lastModified` is the head commit's date; a new repository starts at its creation time.
+   */
+  @Column({ type: Date, default: () => 'CURRENT_TIMESTAMP' })
+  lastModified!: Date;
+
+  /** The commit the card index was computed from; null until the first indexing. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  cardSha!: string | null;
+
+  /** The README's YAML front matter as JSON, or null when it has none. */
+  @Column({ type: 'text', nullable: true })
+  cardData!: string | null;
+
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  pipelineTag!: string | null;
+
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  libraryName!: string | null;
+
+  /** Bytes of the distinct blobs and LFS objects the default branch head references. */
+  @Column({ type: 'bigint', default: 0, transformer: bigintAsNumber })
+  usedStorage!: number;
+
+  /** Filled by download statistics; listings sort `trending` by it. */
+  @Column({ type: 'integer', default: 0 })
+  trendingScore!: number;
 
   @CreateDateColumn()
   createdAt!: Date;

@@ -176,6 +176,47 @@ describe('repository lifecycle over HTTP', () => {
     expect(anonymous.body.error.replace('secret', 'X')).toBe(anonymousMissing.body.error.replace('missing-repo', 'X'));
   });
 
+  it('should answer repo info with RepoNotFound: 401 to anonymous callers, 404 to signed-in outsiders, missing and private alike', async () => {
+    await request(hub.url)
+      .post('/api/repos/create')
+      .set(bearer(alice.token))
+      .send({ name: 'hidden-info', private: true })
+      .expect(200);
+    await request(hub.url).get('/api/models/alice/hidden-info').set(bearer(alice.token)).expect(200);
+    /** What a caller can observe of an error, with the repository id masked. */
+    const observed = (response: request.Response, repoId: string) => ({
+      status: response.status,
+      code: response.headers['x-error-code'],
+      message: response.headers['x-error-message'].replace(repoId, '<id>'),
+      contentType: response.headers['content-type'],
+      wwwAuthenticate: response.headers['www-authenticate'],
+      headerNames: Object.keys(response.headers).sort(),
+      body: { ...response.body, error: (response.body.error as string).replace(repoId, '<id>') },
+    });
+    const answers = async (repoId: string, token?: string) => {
+      const call = request(hub.url).get(`/api/models/${repoId}`);
+      return observed(await (token === undefined ? call : call.set(bearer(token))), repoId);
+    };
+    const expectedBody = { error: 'Repository not found: <id>' };
+    for (const [token, status] of [
+      [undefined, 401],
+      [bob.token, 404],
+    ] as const) {
+      const hidden = await answers('alice/hidden-info', token);
+      expect(hidden).toEqual({
+        status,
+        code: 'RepoNotFound',
+        message: 'Repository not found: <id>',
+        contentType: expect.stringMatching(/^application\/json/),
+        wwwAuthenticate: undefined,
+        headerNames: expect.arrayContaining(['x-error-code', 'x-error-message']),
+        body: expectedBody,
+      });
+      expect(await answers('alice/never-created', token)).toEqual(hidden);
+      expect(await answers('nobody-here/never-created', token)).toEqual(hidden);
+    }
+  });
+
   it('should move a repository, keep its history and redirect the old name', async () => {
     await request(hub.url).post('/api/repos/create').set(bearer(alice.token)).send({ name: 'old-name' }).expect(200);
     const before = await headOf('model', 'alice', 'old-name');
