@@ -12,6 +12,7 @@ import { HubConfig } from 'src/config/hub-config';
 import { DatabaseModule } from 'src/database/database.module';
 import { DownloadModule } from 'src/download/download.module';
 import { GitModule } from 'src/git/git.module';
+import { GitHttpModule } from 'src/git-http/git-http.module';
 import { LfsModule } from 'src/lfs/lfs.module';
 import { OrgModule } from 'src/org/org.module';
 import { RepoModule } from 'src/repo/repo.module';
@@ -43,6 +44,7 @@ export class AppModule {
         RepoInfoModule,
         BrowseModule,
         DownloadModule,
+        GitHttpModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HubExceptionFilter },

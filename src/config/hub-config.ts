@@ -38,6 +38,10 @@ export interface GitConfig {
   binary: string;
   timeoutMs: number;
   catFilePoolSize: number;
+  /** Largest (decompressed) request body a `git push` may send; more is refused with a message git shows. */
+  maxPushBytes: number;
+  /** Largest (decompressed) fetch negotiation request (`git-upload-pack` POST): wants, haves and shallows only. */
+  maxFetchRequestBytes: number;
 }
 
 export interface LfsTransferConfig {
@@ -330,6 +334,8 @@ export function loadHubConfig(env: Env): HubConfig {
       binary: readString(env, 'KOHAKU_HUB_GIT_BINARY', 'git'),
       timeoutMs: readInt(env, 'KOHAKU_HUB_GIT_TIMEOUT_MS', 10 * 60 * 1000, { min: 1000 }),
       catFilePoolSize: readInt(env, 'KOHAKU_HUB_GIT_CAT_FILE_POOL', 64, { min: 1, max: 4096 }),
+      maxPushBytes: readInt(env, 'KOHAKU_HUB_GIT_MAX_PUSH_BYTES', 5 * 1024 * MIB, { min: 1024 }),
+      maxFetchRequestBytes: readInt(env, 'KOHAKU_HUB_GIT_MAX_FETCH_REQUEST_BYTES', 64 * MIB, { min: 1024 }),
     },
     lfsThresholdBytes: readInt(env, 'KOHAKU_HUB_LFS_THRESHOLD_BYTES', 10_000_000, { min: 1 }),
     lfsTransfer: resolveLfsTransfer(env),

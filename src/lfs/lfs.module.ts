@@ -14,6 +14,11 @@ import { LfsUploadSessionEntity } from 'src/lfs/lfs-upload-session.entity';
 import { LfsUploadSessionRepository } from 'src/lfs/lfs-upload-session.repository';
 import { LfsUploadSweeper } from 'src/lfs/lfs-upload-sweeper';
 import { LfsUrls } from 'src/lfs/lfs-urls';
+import { LfsLocksController } from 'src/lfs/locks.controller';
+import { LfsLockEntity } from 'src/lfs/locks.entity';
+import { LfsLockRepository } from 'src/lfs/locks.repository';
+import { LfsLocksService } from 'src/lfs/locks.service';
+import { RepoAccessModule } from 'src/repo/repo-access.module';
 import { StorageModule } from 'src/storage/storage.module';
 
 /**
@@ -22,8 +27,12 @@ import { StorageModule } from 'src/storage/storage.module';
  * repo module.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([LfsObjectEntity, LfsUploadSessionEntity]), StorageModule],
-  controllers: [LfsBatchController, LfsTransferController],
+  imports: [
+    TypeOrmModule.forFeature([LfsObjectEntity, LfsUploadSessionEntity, LfsLockEntity]),
+    StorageModule,
+    RepoAccessModule,
+  ],
+  controllers: [LfsBatchController, LfsTransferController, LfsLocksController],
   providers: [
     LfsObjectRepository,
     LfsUploadSessionRepository,
@@ -35,6 +44,8 @@ import { StorageModule } from 'src/storage/storage.module';
     LfsBatchService,
     LfsTransferService,
     LfsUploadSweeper,
+    LfsLockRepository,
+    LfsLocksService,
   ],
   exports: [LfsService],
 })

@@ -65,6 +65,10 @@ const SEED_MATRIX: Record<string, AuthLevel> = {
   'GET /api/version': 'none',
   'GET /health': 'none',
   'GET /': 'none',
+  'GET /:namespace/:name.git/info/refs': 'optional',
+  'GET /:namespace/:name.git/HEAD': 'optional',
+  'POST /:namespace/:name.git/git-upload-pack': 'optional',
+  'POST /:namespace/:name.git/git-receive-pack': 'required',
 };
 
 /** A concrete URL for a route pattern: parameters become harmless placeholder values. */
