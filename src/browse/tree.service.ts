@@ -5,7 +5,8 @@ import { GitRepoStore } from 'src/git/git-repo-store';
 import { checkPath, GitCommitInfo, GitRepository, GitTreeEntry } from 'src/git/git-repository';
 import { RepoService } from 'src/repo/repo.service';
 import { resolveRevision } from 'src/commit/commit-target';
-import { formatLfsPointer, LfsPointer, MAX_LFS_POINTER_BYTES, parseLfsPointer } from 'src/commit/lfs-pointer';
+import { readLfsPointers } from 'src/commit/blob-bytes';
+import { LfsPointer } from 'src/commit/lfs-pointer';
 import { PathsInfoDto, TreeEntryDto, TreeQueryDto } from 'src/browse/browse.dto';
 import { decodeCursor, Page } from 'src/browse/page-cursor';
 import { pinnedCommit, readableRepo, RepoRef } from 'src/browse/readable-repo';
@@ -14,10 +15,6 @@ import { splitRevisionAndPath } from 'src/browse/revision-path';
 /** Page sizes of the Hub: `expand` costs a history walk, so its pages are smaller. */
 export const TREE_PAGE_SIZE = 1000;
 export const EXPANDED_TREE_PAGE_SIZE = 50;
-/** The shortest blob that can be an LFS pointer (`size 0`, no final newline): smaller ones are never read. */
-const MIN_LFS_POINTER_BYTES = formatLfsPointer({ oid: '0'.repeat(64), size: 0 }).length - 1;
-/** Pointer reads in flight per request; the cat-file pool runs a few processes per repository. */
-const POINTER_READ_CONCURRENCY = 4;
 
 /** A file or folder of a commit, whichever way it was found (listing or lookup). */
 interface PathObject {
@@ -122,7 +119,10 @@ async function describe(
   isExpanded: boolean,
 ): Promise<TreeEntryDto[]> {
   const [pointers, lastCommits] = await Promise.all([
-    readPointers(git, objects),
+    readLfsPointers(
+      git,
+      objects.filter((object) => object.type === 'blob'),
+    ),
     isExpanded && objects.length > 0
       ? git.lastCommitForPaths(
           commitSha,
@@ -149,54 +149,4 @@ function toTreeEntry(object: PathObject, pointer: LfsPointer | undefined, lastCo
     };
   }
   return entry;
-}
-
-/**
- * The LFS pointers among the blobs, by blob id. Only blobs of a pointer's size are read, through
- * the cat-file pool, and each read is bounded by that size.
- */
-async function readPointers(git: GitRepository, objects: readonly PathObject[]): Promise<Map<string, LfsPointer>> {
-  const candidates = [
-    ...new Set(
-      objects
-        .filter(
-          (object) =>
-            object.type === 'blob' &&
-            object.size !== undefined &&
-            object.size >= MIN_LFS_POINTER_BYTES &&
-            object.size <= MAX_LFS_POINTER_BYTES,
-        )
-        .map((object) => object.sha),
-    ),
-  ];
-  const pointers = new Map<string, LfsPointer>();
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < candidates.length) {
-      const sha = candidates[next++];
-      const content = await readSmallBlob(git, sha);
-      const pointer = content === null ? null : parseLfsPointer(content);
-      if (pointer !== null) {
-        pointers.set(sha, pointer);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(POINTER_READ_CONCURRENCY, candidates.length) }, worker));
-  return pointers;
-}
-
-async function readSmallBlob(git: GitRepository, sha: string): Promise<Buffer | null> {
-  const blob = await git.readBlob(sha);
-  if (blob === null) {
-    return null;
-  }
-  if (blob.size > MAX_LFS_POINTER_BYTES) {
-    blob.body.destroy();
-    return null;
-  }
-  const chunks: Buffer[] = [];
-  for await (const chunk of blob.body as AsyncIterable<Buffer>) {
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }

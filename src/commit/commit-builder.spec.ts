@@ -5,6 +5,7 @@ import { EntryNotFoundError } from 'src/common/errors/hub-error';
 import { loadHubConfig } from 'src/config/hub-config';
 import { CatFilePool } from 'src/git/cat-file-pool';
 import { GitProcess } from 'src/git/git-process';
+import { GitObjectCache } from 'src/git/git-object-cache';
 import { GitRepoStore } from 'src/git/git-repo-store';
 import { GitRepository } from 'src/git/git-repository';
 import {
@@ -57,7 +58,7 @@ describe(CommitBuilder.name, () => {
     const config = loadHubConfig({ KOHAKU_HUB_DATA_DIR: dataDir });
     const gitProcess = new GitProcess(config);
     pool = new CatFilePool(config, gitProcess);
-    const store = new GitRepoStore(config, gitProcess, pool);
+    const store = new GitRepoStore(config, gitProcess, pool, new GitObjectCache());
     await store.prepare();
     git = await store.create('abcd0001');
     sut = new CommitBuilder(git);

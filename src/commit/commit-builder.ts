@@ -1,7 +1,6 @@
 import { BadRequestError, EntryNotFoundError, RevisionNotFoundError } from 'src/common/errors/hub-error';
 import { CommitChange, GitBlobMode, GitFileMode, GitIdentity, GitRepository } from 'src/git/git-repository';
 import { CommitOperation } from 'src/commit/commit-payload';
-import { readSmallBlob } from 'src/commit/blob-bytes';
 import { withLfsRules } from 'src/commit/gitattributes';
 import {
   LfsPointer,
@@ -183,7 +182,7 @@ export class CommitBuilder {
   }
 
   private async readAttributes(sha: string): Promise<Buffer> {
-    const content = await readSmallBlob(this.git, sha, MAX_GITATTRIBUTES_BYTES);
+    const content = await this.git.readSmallBlob(sha, MAX_GITATTRIBUTES_BYTES);
     if (content === null) {
       throw new BadRequestError(`${GITATTRIBUTES_PATH} is missing or larger than ${MAX_GITATTRIBUTES_BYTES} bytes`);
     }
@@ -199,7 +198,7 @@ export async function describeBlobAt(git: GitRepository, commitSha: string, path
   }
   const content =
     entry.size !== undefined && entry.size <= MAX_LFS_POINTER_BYTES
-      ? await readSmallBlob(git, entry.sha, MAX_LFS_POINTER_BYTES)
+      ? await git.readSmallBlob(entry.sha, MAX_LFS_POINTER_BYTES)
       : null;
   const lfs = content === null ? null : parseLfsPointer(content);
   return { sha: entry.sha, mode: entry.mode as GitBlobMode, lfs };

@@ -5,7 +5,6 @@ import { GitRepository } from 'src/git/git-repository';
 import { RepoRecord } from 'src/repo/repo-record';
 import { RepoService } from 'src/repo/repo.service';
 import { RepoType } from 'src/repo/repo-types';
-import { readSmallBlob } from 'src/commit/blob-bytes';
 import { GITATTRIBUTES_PATH } from 'src/commit/commit-builder';
 import { resolveRevision } from 'src/commit/commit-target';
 import {
@@ -137,7 +136,7 @@ export class PreuploadService {
     if (entry?.type !== 'blob') {
       return null;
     }
-    const content = await readSmallBlob(git, entry.sha, MAX_RULES_FILE_BYTES);
+    const content = await git.readSmallBlob(entry.sha, MAX_RULES_FILE_BYTES);
     return content === null ? null : content.toString('utf8');
   }
 
@@ -147,7 +146,7 @@ export class PreuploadService {
       return null;
     }
     if (entry.size <= MAX_LFS_POINTER_BYTES) {
-      const content = await readSmallBlob(git, entry.sha, MAX_LFS_POINTER_BYTES);
+      const content = await git.readSmallBlob(entry.sha, MAX_LFS_POINTER_BYTES);
       const pointer = content === null ? null : parseLfsPointer(content);
       if (pointer !== null) {
         return pointer.oid;

@@ -6,7 +6,6 @@ import {
   GatedRepoError,
   RevisionNotFoundError,
 } from 'src/common/errors/hub-error';
-import { readSmallBlob } from 'src/commit/blob-bytes';
 import { LfsPointer, MAX_LFS_POINTER_BYTES, parseLfsPointer } from 'src/commit/lfs-pointer';
 import { validateRepoPath } from 'src/commit/repo-path';
 import { GitRepoStore } from 'src/git/git-repo-store';
@@ -79,7 +78,7 @@ export class RepoFileLocator {
       throw entryNotFound();
     }
     const smallContent =
-      object.size <= MAX_LFS_POINTER_BYTES ? await readSmallBlob(git, object.sha, MAX_LFS_POINTER_BYTES) : null;
+      object.size <= MAX_LFS_POINTER_BYTES ? await git.readSmallBlob(object.sha, MAX_LFS_POINTER_BYTES) : null;
     return {
       repo,
       git,

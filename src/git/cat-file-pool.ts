@@ -257,17 +257,6 @@ export class CatFilePool implements OnModuleDestroy {
     return header;
   }
 
-  /** Like `readObject`, for an object name git resolves itself (see `readObjectHeaderByName`). */
-  async readObjectByName(gitDir: string, name: string): Promise<GitObjectStream | null> {
-    assertObjectName(name);
-    const { lease, header } = await this.requestHeader(gitDir, 'batch', name);
-    if (header === null) {
-      lease.release();
-      return null;
-    }
-    return { ...header, body: this.createBody(lease, header.size) };
-  }
-
   /** Stops the processes serving one repository (before it is deleted or moved). */
   closeRepository(gitDir: string): void {
     for (const mode of ['batch', 'batch-check'] as const) {

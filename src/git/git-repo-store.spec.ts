@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { HubConfig, loadHubConfig } from 'src/config/hub-config';
 import { CatFilePool } from 'src/git/cat-file-pool';
 import { GitProcess } from 'src/git/git-process';
+import { GitObjectCache } from 'src/git/git-object-cache';
 import { GitRepoStore } from 'src/git/git-repo-store';
 import { InvalidGitIdError } from 'src/git/git.errors';
 
@@ -18,7 +19,7 @@ describe(GitRepoStore.name, () => {
     config = loadHubConfig({ KOHAKU_HUB_DATA_DIR: dataDir });
     const gitProcess = new GitProcess(config);
     pool = new CatFilePool(config, gitProcess);
-    sut = new GitRepoStore(config, gitProcess, pool);
+    sut = new GitRepoStore(config, gitProcess, pool, new GitObjectCache());
   });
 
   afterEach(async () => {

@@ -4,6 +4,7 @@ import { access, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/pro
 import { dirname, join } from 'node:path';
 import { HubConfig } from 'src/config/hub-config';
 import { CatFilePool } from 'src/git/cat-file-pool';
+import { GitObjectCache } from 'src/git/git-object-cache';
 import { GitProcess } from 'src/git/git-process';
 import { GitRepository } from 'src/git/git-repository';
 import { GitRepoAlreadyExistsError, InvalidGitIdError } from 'src/git/git.errors';
@@ -53,6 +54,7 @@ export class GitRepoStore {
     private readonly config: HubConfig,
     private readonly git: GitProcess,
     private readonly catFiles: CatFilePool,
+    private readonly objectCache: GitObjectCache,
   ) {
     this.reposDir = join(config.git.root, 'repos');
     this.stagingDir = join(config.git.root, 'staging');
@@ -145,7 +147,7 @@ export class GitRepoStore {
 
   /** A handle on the repository; it does not check that the repository exists. */
   open(storageId: string): GitRepository {
-    return new GitRepository(this.pathFor(storageId), this.git, this.catFiles);
+    return new GitRepository(this.pathFor(storageId), this.git, this.catFiles, this.objectCache);
   }
 
   /**

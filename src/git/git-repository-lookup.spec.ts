@@ -6,6 +6,7 @@ import { InvalidPathError } from 'src/common/errors/hub-error';
 import { loadHubConfig } from 'src/config/hub-config';
 import { CatFilePool } from 'src/git/cat-file-pool';
 import { GitProcess } from 'src/git/git-process';
+import { GitObjectCache } from 'src/git/git-object-cache';
 import { GitRepoStore } from 'src/git/git-repo-store';
 import { GitRepository } from 'src/git/git-repository';
 import { GitCommandError, InvalidGitIdError, InvalidRevisionError } from 'src/git/git.errors';
@@ -17,6 +18,7 @@ const LATER = { ...AUTHOR, date: new Date('2024-06-02T08:00:00Z') };
 describe(`${GitRepository.name} lookups`, () => {
   let dataDir: string;
   let pool: CatFilePool;
+  let store: GitRepoStore;
   let sut: GitRepository;
   let first: string;
   let second: string;
@@ -26,7 +28,7 @@ describe(`${GitRepository.name} lookups`, () => {
     const config = loadHubConfig({ KOHAKU_HUB_DATA_DIR: dataDir });
     const gitProcess = new GitProcess(config);
     pool = new CatFilePool(config, gitProcess);
-    const store = new GitRepoStore(config, gitProcess, pool);
+    store = new GitRepoStore(config, gitProcess, pool, new GitObjectCache());
     await store.prepare();
     sut = await store.create('abcd0001');
     first = (
@@ -119,5 +121,29 @@ describe(`${GitRepository.name} lookups`, () => {
       await expect(sut.lookupPath(first, path)).rejects.toThrow(InvalidPathError);
     }
     await expect(sut.lookupPath('main', 'a.txt')).rejects.toThrow(InvalidGitIdError);
+  });
+
+  it('should answer repeated lookups of an id from the object cache, but never a revision, nor across repositories', async () => {
+    const blobId = (await sut.lookupPath(first, 'a.txt'))?.sha ?? '';
+    await sut.lookupCommit(first);
+    expect((await sut.readSmallBlob(blobId, 1024))?.toString()).toBe('one');
+    const readObject = jest.spyOn(pool, 'readObject');
+    const readHeader = jest.spyOn(pool, 'readObjectHeaderByName');
+    try {
+      expect(await sut.lookupCommit(first)).toEqual({ sha: first, committedAt: AUTHOR.date });
+      expect((await sut.lookupPath(first, 'a.txt'))?.sha).toBe(blobId);
+      expect((await sut.readSmallBlob(blobId, 1024))?.toString()).toBe('one');
+      expect(await sut.readSmallBlob(blobId, 2)).toBeNull();
+      expect(readObject).not.toHaveBeenCalled();
+      expect(readHeader).toHaveBeenCalledTimes(1);
+
+      const other = await store.create('abcd0002');
+      expect(await other.lookupCommit(first)).toBeNull();
+      expect(await other.lookupPath(first, 'a.txt')).toBeNull();
+      expect(await other.readSmallBlob(blobId, 1024)).toBeNull();
+    } finally {
+      readObject.mockRestore();
+      readHeader.mockRestore();
+    }
   });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { BadRequestError, InvalidPathError } from 'src/common/errors/hub-error';
 import { loadHubConfig } from 'src/config/hub-config';
 import { CatFilePool } from 'src/git/cat-file-pool';
+import { GitObjectCache } from 'src/git/git-object-cache';
 import { GitProcess, GitRunOptions, GitRunResult } from 'src/git/git-process';
 import { GitRepoStore } from 'src/git/git-repo-store';
 import { assertRevision, checkPath, GitRepository, isRefNameShaped, quoteFastImportPath } from 'src/git/git-repository';
@@ -110,7 +111,12 @@ describe(GitRepository.name, () => {
       run = jest.fn((_args: readonly string[], _options?: GitRunOptions) =>
         Promise.resolve({ exitCode: 0, stdout: Buffer.alloc(0), stderr: '' }),
       );
-      sut = new GitRepository('/repos/x.git', { run } as unknown as GitProcess, {} as CatFilePool);
+      sut = new GitRepository(
+        '/repos/x.git',
+        { run } as unknown as GitProcess,
+        {} as CatFilePool,
+        new GitObjectCache(),
+      );
     });
 
     it('should pass the zero id as the expected value when the ref must not exist yet', async () => {
@@ -192,7 +198,7 @@ describe(GitRepository.name, () => {
       const config = loadHubConfig({ KOHAKU_HUB_DATA_DIR: dataDir });
       const git = new GitProcess(config);
       pool = new CatFilePool(config, git);
-      const store = new GitRepoStore(config, git, pool);
+      const store = new GitRepoStore(config, git, pool, new GitObjectCache());
       await store.prepare();
       sut = await store.create(randomBytes(16).toString('hex'));
       const files = ['a.txt', 'b/one.txt', 'b/two/deep.bin', 'c d/ünï.txt', 'line\nbreak.txt', 'z.txt'];

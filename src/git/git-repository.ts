@@ -10,6 +10,7 @@ import {
   RevisionNotFoundError,
 } from 'src/common/errors/hub-error';
 import { CatFilePool, GitObjectType } from 'src/git/cat-file-pool';
+import { CACHED_BLOB_MAX_BYTES, GitObjectCache } from 'src/git/git-object-cache';
 import { GitProcess } from 'src/git/git-process';
 import { TreeProbe } from 'src/git/tree-probe';
 import { nulTokens } from 'src/git/stream-tokens';
@@ -177,6 +178,7 @@ export class GitRepository {
     readonly gitDir: string,
     private readonly git: GitProcess,
     private readonly catFiles: CatFilePool,
+    private readonly cache: GitObjectCache,
   ) {}
 
   /** The commit a revision designates, or null if it does not resolve to one. */
@@ -461,16 +463,26 @@ export class GitRepository {
 
   /**
    * What `resolveCommit` answers, plus the commit date, from the pooled `cat-file` processes: a
-   * pipe round trip instead of a `rev-parse` process, for hot paths such as resolve. Null when
-   * `rev` does not name a commit.
+   * pipe round trip instead of a `rev-parse` process, for hot paths such as resolve (the date of a
+   * commit seen before costs nothing more). Null when `rev` does not name a commit.
    */
   async lookupCommit(rev: string): Promise<ResolvedCommit | null> {
     assertRevision(rev);
-    const object = await this.catFiles.readObjectByName(this.gitDir, `${rev}^{commit}`);
-    if (object === null) {
+    const header = await this.catFiles.readObjectHeaderByName(this.gitDir, `${rev}^{commit}`);
+    if (header === null) {
       return null;
     }
-    return { sha: object.oid, committedAt: await committerDateOf(object.body) };
+    const key = this.cacheKey(header.oid);
+    let committedAt = this.cache.commitDates.get(key);
+    if (committedAt === undefined) {
+      const object = await this.catFiles.readObject(this.gitDir, header.oid);
+      if (object === null) {
+        return null;
+      }
+      committedAt = await committerDateOf(object.body);
+      this.cache.commitDates.set(key, committedAt);
+    }
+    return { sha: header.oid, committedAt };
   }
 
   /**
@@ -483,8 +495,49 @@ export class GitRepository {
     if (/[\n\r]/.test(path)) {
       throw new InvalidPathError(JSON.stringify(path).slice(1, -1), 'must not contain line breaks');
     }
+    const key = this.cacheKey(commitSha, path);
+    const cached = this.cache.paths.get(key);
+    if (cached !== undefined) {
+      return cached;
+    }
     const header = await this.catFiles.readObjectHeaderByName(this.gitDir, `${commitSha}:${path}`);
-    return header === null ? null : { sha: header.oid, type: header.type, size: header.size };
+    const object = header === null ? null : { sha: header.oid, type: header.type, size: header.size };
+    this.cache.paths.set(key, object);
+    return object;
+  }
+
+  /**
+   * The content of a small blob (`.gitattributes`, `.gitignore`, LFS pointers), or null when the
+   * repository lacks it or it is bigger than `maxBytes` (then it is not read at all). The buffer
+   * may be shared: callers must not modify it.
+   */
+  async readSmallBlob(sha: string, maxBytes: number): Promise<Buffer | null> {
+    const key = this.cacheKey(sha);
+    const cached = this.cache.smallBlobs.get(key);
+    if (cached !== undefined) {
+      return cached.length <= maxBytes ? cached : null;
+    }
+    const blob = await this.readBlob(sha);
+    if (blob === null) {
+      return null;
+    }
+    if (blob.size > maxBytes) {
+      blob.body.destroy();
+      return null;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of blob.body as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+    }
+    const content = Buffer.concat(chunks, blob.size);
+    if (content.length <= CACHED_BLOB_MAX_BYTES) {
+      this.cache.smallBlobs.set(key, content);
+    }
+    return content;
+  }
+
+  private cacheKey(...parts: string[]): string {
+    return [this.gitDir, ...parts].join('\0');
   }
 
   /** Commits reachable from `rev`, newest first. Throws `RevisionNotFoundError` if `rev` does not resolve. */

@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { CatFilePool } from 'src/git/cat-file-pool';
+import { GitObjectCache } from 'src/git/git-object-cache';
 import { GitProcess } from 'src/git/git-process';
 import { GitRepoStore } from 'src/git/git-repo-store';
 
@@ -8,7 +9,7 @@ import { GitRepoStore } from 'src/git/git-repo-store';
  * message when git is missing or too old, before anything tries to use a repository.
  */
 @Module({
-  providers: [GitProcess, CatFilePool, GitRepoStore],
+  providers: [GitProcess, CatFilePool, GitObjectCache, GitRepoStore],
   exports: [GitProcess, CatFilePool, GitRepoStore],
 })
 export class GitModule implements OnModuleInit {

@@ -5,7 +5,7 @@ import { NotFoundError } from 'src/common/errors/hub-error';
 import { HubConfig } from 'src/config/hub-config';
 import { RepoEntity } from 'src/repo/repo.entity';
 import { REPO_TYPES, RepoType } from 'src/repo/repo-types';
-import { forEachLimited } from 'src/repo-info/for-each-limited';
+import { forEachLimited } from 'src/common/for-each-limited';
 import { decodeCursor, encodeCursor } from 'src/repo-info/list-cursor';
 import { CardData, CardFacts } from 'src/repo-info/repo-card';
 import { CARD_FIELDS, listFields } from 'src/repo-info/repo-fields';

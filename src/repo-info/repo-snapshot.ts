@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
-import { formatLfsPointer, LfsPointer, MAX_LFS_POINTER_BYTES, parseLfsPointer } from 'src/commit/lfs-pointer';
+import { readLfsPointers } from 'src/commit/blob-bytes';
+import { LfsPointer, parseLfsPointer } from 'src/commit/lfs-pointer';
+import { RevisionNotFoundError } from 'src/common/errors/hub-error';
 import { GitRepoStore } from 'src/git/git-repo-store';
 import { GitRepository, GitTreeEntry } from 'src/git/git-repository';
-import { forEachLimited } from 'src/repo-info/for-each-limited';
 import { parseReadme, ParsedReadme } from 'src/repo-info/repo-card';
 
 /** A file of a commit as siblings describe it. */
@@ -19,47 +20,10 @@ export interface RepoFile {
 export const README_PATH = 'README.md';
 /** The card is read from the start of the README only: metadata comes first, and prose is a teaser. */
 const MAX_README_BYTES = 1024 * 1024;
-/** The smallest pointer git-lfs can write; smaller blobs are never read to look for one. */
-const MIN_LFS_POINTER_BYTES = formatLfsPointer({ oid: '0'.repeat(64), size: 0 }).length;
-/** `git cat-file` processes the pool keeps per repository: pointer reads use them all. */
-const POINTER_READ_CONCURRENCY = 4;
-/** Blob ids are content addresses, so what a blob is (pointer or not) never changes: remember it. */
-const POINTER_CACHE_ENTRIES = 50_000;
-
-/** A Map that forgets its least recently used entries beyond `capacity`. */
-class LruMap<K, V> {
-  private readonly entries = new Map<K, V>();
-
-  constructor(private readonly capacity: number) {}
-
-  has(key: K): boolean {
-    return this.entries.has(key);
-  }
-
-  get(key: K): V | undefined {
-    if (!this.entries.has(key)) {
-      return undefined;
-    }
-    const value = this.entries.get(key) as V;
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    return value;
-  }
-
-  set(key: K, value: V): void {
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    if (this.entries.size > this.capacity) {
-      this.entries.delete(this.entries.keys().next().value as K);
-    }
-  }
-}
 
 /** Reads the parts of a commit that repo info and the card index describe: date, files, README. */
 @Injectable()
 export class RepoSnapshotReader {
-  private readonly pointers = new LruMap<string, LfsPointer | null>(POINTER_CACHE_ENTRIES);
-
   constructor(private readonly gitStore: GitRepoStore) {}
 
   open(storageId: string): GitRepository {
@@ -68,8 +32,11 @@ export class RepoSnapshotReader {
 
   /** The committer date of a commit (what `lastModified` reports). */
   async commitDate(git: GitRepository, commitSha: string): Promise<Date> {
-    const [commit] = await git.log(commitSha, { limit: 1 });
-    return commit.committerDate;
+    const commit = await git.lookupCommit(commitSha);
+    if (commit === null) {
+      throw new RevisionNotFoundError(commitSha);
+    }
+    return commit.committedAt;
   }
 
   /**
@@ -79,7 +46,7 @@ export class RepoSnapshotReader {
   async listFiles(git: GitRepository, commitSha: string, options: { withLfs: boolean }): Promise<RepoFile[]> {
     const entries = (await git.lsTree(commitSha, '', { recursive: true })) ?? [];
     const blobs = entries.filter((entry): entry is GitTreeEntry & { size: number } => entry.type === 'blob');
-    const pointers = options.withLfs ? await this.readPointers(git, blobs) : new Map<string, LfsPointer>();
+    const pointers = options.withLfs ? await readLfsPointers(git, blobs) : new Map<string, LfsPointer>();
     return blobs.map((entry) => {
       const pointer = pointers.get(entry.sha);
       return pointer === undefined
@@ -113,37 +80,6 @@ export class RepoSnapshotReader {
       return null;
     }
     return parseReadme(content.toString('utf8'));
-  }
-
-  private async readPointers(git: GitRepository, blobs: readonly GitTreeEntry[]): Promise<Map<string, LfsPointer>> {
-    const found = new Map<string, LfsPointer>();
-    const toRead: string[] = [];
-    for (const sha of new Set(
-      blobs
-        .filter((blob) => (blob.size ?? 0) >= MIN_LFS_POINTER_BYTES && (blob.size ?? 0) <= MAX_LFS_POINTER_BYTES)
-        .map((blob) => blob.sha),
-    )) {
-      if (this.pointers.has(sha)) {
-        const known = this.pointers.get(sha);
-        if (known) {
-          found.set(sha, known);
-        }
-      } else {
-        toRead.push(sha);
-      }
-    }
-    await forEachLimited(toRead, POINTER_READ_CONCURRENCY, async (sha) => {
-      const blob = await git.readBlob(sha);
-      if (blob === null) {
-        return;
-      }
-      const pointer = parseLfsPointer(await readPrefix(blob.body, MAX_LFS_POINTER_BYTES));
-      this.pointers.set(sha, pointer);
-      if (pointer !== null) {
-        found.set(sha, pointer);
-      }
-    });
-    return found;
   }
 }
 

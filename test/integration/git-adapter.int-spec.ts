@@ -8,6 +8,7 @@ import { EntryNotFoundError, InvalidPathError, RevisionNotFoundError } from 'src
 import { HubConfig, loadHubConfig } from 'src/config/hub-config';
 import { CatFilePool } from 'src/git/cat-file-pool';
 import { GitProcess } from 'src/git/git-process';
+import { GitObjectCache } from 'src/git/git-object-cache';
 import { GitRepoStore } from 'src/git/git-repo-store';
 import { CommitChange, GitIdentity, GitRepository } from 'src/git/git-repository';
 import {
@@ -66,7 +67,7 @@ describe('git adapter (real bare repositories)', () => {
     config = loadHubConfig({ KOHAKU_HUB_DATA_DIR: dataDir });
     gitProcess = new GitProcess(config);
     pool = new CatFilePool(config, gitProcess);
-    store = new GitRepoStore(config, gitProcess, pool);
+    store = new GitRepoStore(config, gitProcess, pool, new GitObjectCache());
     await gitProcess.assertGitVersion();
     await store.prepare();
   });
