@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { Transform, TransformCallback } from 'node:stream';
 import { lfsObjectKey } from 'src/lfs/lfs-keys';
 import { LfsContentMismatchError } from 'src/lfs/lfs.errors';
 import { LfsObjectRepository } from 'src/lfs/lfs-object.repository';
 import { LfsUploadSessionEntity } from 'src/lfs/lfs-upload-session.entity';
 import { LfsUploadSessionRepository } from 'src/lfs/lfs-upload-session.repository';
+import { OffThreadSha256, Sha256Workers } from 'src/lfs/sha256-workers';
 import { BlobStorage } from 'src/storage/blob-storage';
 
 /** How long a request waits for another one that is verifying the same staged upload. */
@@ -18,36 +18,29 @@ export interface MeasuredContent {
 }
 
 /**
- * Output block size of `Sha256Meter`. Sockets deliver 64 KiB chunks, and writing each to a file
- * costs a syscall and a thread-pool round trip; 1 MiB blocks cut those 16-fold for one memory
- * copy. Larger blocks did not help (test/bench/lfs-upload.bench.ts): the file stream's small
- * buffer makes each block a stop-and-wait write, so bigger blocks only stall the socket longer.
- */
-const OUTPUT_BLOCK_BYTES = 1024 * 1024;
-
-/**
- * Pass-through stream computing the sha256 and length of what flows through it, re-cut into
- * large blocks for the store. It fails as soon as more than `limit` bytes arrive, so an oversized
- * body never fills the staging area.
+ * Pass-through stream computing the sha256 and length of what flows through it. The bytes are
+ * hashed by a worker thread while the store writes them; the stream waits when the worker falls
+ * behind. It fails as soon as more than `limit` bytes arrive, so an oversized body never fills
+ * the staging area.
  */
 export class Sha256Meter extends Transform {
   bytes = 0;
-  private readonly hash = createHash('sha256');
-  private block: Buffer;
-  private filled = 0;
+  private digest: string | null = null;
 
   constructor(
     private readonly oid: string,
     private readonly limit: number,
-    private readonly blockBytes = OUTPUT_BLOCK_BYTES,
+    private readonly hash: OffThreadSha256,
   ) {
     super();
-    this.block = Buffer.allocUnsafe(Math.min(blockBytes, Math.max(limit, 1)));
   }
 
   /** Call once, after the stream finished. */
   measured(): MeasuredContent {
-    return { oid: this.hash.digest('hex'), size: this.bytes };
+    if (this.digest === null) {
+      throw new Error('Sha256Meter.measured() was called before the stream finished');
+    }
+    return { oid: this.digest, size: this.bytes };
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -57,27 +50,26 @@ export class Sha256Meter extends Transform {
       return;
     }
     this.hash.update(chunk);
-    let offset = 0;
-    while (offset < chunk.length) {
-      const copied = chunk.copy(this.block, this.filled, offset);
-      this.filled += copied;
-      offset += copied;
-      if (this.filled === this.block.length) {
-        this.push(this.block);
-        // Sized to what is still expected, so a small object never holds a full block.
-        const passed = this.bytes - chunk.length + offset;
-        this.block = Buffer.allocUnsafe(Math.min(this.blockBytes, Math.max(this.limit - passed, 1)));
-        this.filled = 0;
-      }
+    this.push(chunk);
+    if (this.hash.isBusy) {
+      this.hash.whenReady().then(() => callback(), callback);
+    } else {
+      callback();
     }
-    callback();
   }
 
   override _flush(callback: TransformCallback): void {
-    if (this.filled > 0) {
-      this.push(this.block.subarray(0, this.filled));
+    this.hash.digest().then((digest) => {
+      this.digest = digest;
+      callback();
+    }, callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (this.digest === null) {
+      this.hash.abort();
     }
-    callback();
+    callback(error);
   }
 }
 
@@ -97,6 +89,7 @@ export class LfsStagedObjects {
     private readonly storage: BlobStorage,
     private readonly objects: LfsObjectRepository,
     private readonly sessions: LfsUploadSessionRepository,
+    private readonly hashers: Sha256Workers,
   ) {}
 
   /** Streams the staged bytes back through sha256 (S3 uploads and completed multiparts, which the app did not see). */
@@ -175,14 +168,7 @@ export class LfsStagedObjects {
 
   private async measure(key: string): Promise<MeasuredContent> {
     const { body } = await this.storage.get(key);
-    const hash = createHash('sha256');
-    let size = 0;
-    for await (const chunk of body) {
-      const buffer = chunk as Buffer;
-      size += buffer.length;
-      hash.update(buffer);
-    }
-    return { oid: hash.digest('hex'), size };
+    return this.hashers.measure(body as AsyncIterable<Buffer>);
   }
 
   /** Another request holds the claim: wait until it let go, then report whether `oid` got verified. */

@@ -14,6 +14,7 @@ import {
 import { lfsStagingKey } from 'src/lfs/lfs-keys';
 import { LfsObjectRepository } from 'src/lfs/lfs-object.repository';
 import { LfsStagedObjects, Sha256Meter } from 'src/lfs/lfs-staged-objects';
+import { Sha256Workers } from 'src/lfs/sha256-workers';
 import { LfsTransferPolicy, MAX_PRESIGNED_PUT_BYTES } from 'src/lfs/lfs-transfer-policy';
 import { LfsUploadSessionEntity } from 'src/lfs/lfs-upload-session.entity';
 import { LfsUploadSessionRepository } from 'src/lfs/lfs-upload-session.repository';
@@ -48,6 +49,7 @@ export class LfsUploadService {
     private readonly staged: LfsStagedObjects,
     private readonly urls: LfsUrls,
     private readonly policy: LfsTransferPolicy,
+    private readonly hashers: Sha256Workers,
   ) {}
 
   async createUpload(upload: NewUpload): Promise<NewUploadResult> {
@@ -132,7 +134,7 @@ export class LfsUploadService {
       throw new LfsUploadNotFoundError();
     }
     await this.claimOrRefuse(session);
-    const meter = new Sha256Meter(session.oid, session.size);
+    const meter = new Sha256Meter(session.oid, session.size, this.hashers.open());
     try {
       await Promise.all([this.storage.put(session.stagingKey, meter), pipeline(body, meter)]);
     } catch (error) {

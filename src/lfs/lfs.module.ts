@@ -19,6 +19,7 @@ import { LfsLockEntity } from 'src/lfs/locks.entity';
 import { LfsLockRepository } from 'src/lfs/locks.repository';
 import { LfsLocksService } from 'src/lfs/locks.service';
 import { RepoAccessModule } from 'src/repo/repo-access.module';
+import { Sha256Workers } from 'src/lfs/sha256-workers';
 import { StorageModule } from 'src/storage/storage.module';
 
 /**
@@ -44,6 +45,7 @@ import { StorageModule } from 'src/storage/storage.module';
     LfsBatchService,
     LfsTransferService,
     LfsUploadSweeper,
+    Sha256Workers,
     LfsLockRepository,
     LfsLocksService,
   ],

@@ -45,6 +45,11 @@ import {
 const INTERNAL_DIR = '.kohaku';
 /** Large reads make downloads fast; 1 MiB per open stream keeps memory bounded. */
 const READ_HIGH_WATER_MARK = 1024 * 1024;
+/**
+ * What a file being written may hold back: while one write is in flight, the socket's 64 KiB
+ * chunks gather and go out in one `writev`, instead of a syscall and thread-pool trip each.
+ */
+const WRITE_HIGH_WATER_MARK = 1024 * 1024;
 /** Temp files this old belong to a crashed process: a live write keeps touching its file. */
 const STALE_TEMP_MS = 24 * 3600 * 1000;
 const UPLOAD_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -383,7 +388,7 @@ export class FsBlobStorage extends BlobStorage {
   private async writeAtomically(source: Readable, meter: MeteredStream, target: string): Promise<void> {
     const temp = join(await this.realRoot(), INTERNAL_DIR, 'tmp', randomUUID());
     try {
-      await pipeline(source, meter, createWriteStream(temp, { flags: 'wx' }));
+      await pipeline(source, meter, createWriteStream(temp, { flags: 'wx', highWaterMark: WRITE_HIGH_WATER_MARK }));
       await rename(temp, target);
     } catch (error) {
       await rm(temp, { force: true });
