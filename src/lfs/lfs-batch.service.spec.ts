@@ -17,7 +17,7 @@ const large = { oid: 'b'.repeat(64), size: 100 * MIB };
 
 describe(LfsBatchService.name, () => {
   let repos: { getRepo: jest.Mock };
-  let lfs: { findVerifiedMany: jest.Mock; presignDownload: jest.Mock };
+  let lfs: { findVerifiedMany: jest.Mock; findDownloadable: jest.Mock; presignDownload: jest.Mock };
   let uploads: { createUpload: jest.Mock; verify: jest.Mock };
   let sut: LfsBatchService;
 
@@ -27,7 +27,11 @@ describe(LfsBatchService.name, () => {
 
   beforeEach(() => {
     repos = { getRepo: jest.fn().mockResolvedValue({ id: 3, type: 'model' }) };
-    lfs = { findVerifiedMany: jest.fn().mockResolvedValue(new Map()), presignDownload: jest.fn() };
+    lfs = {
+      findVerifiedMany: jest.fn().mockResolvedValue(new Map()),
+      findDownloadable: jest.fn().mockResolvedValue(new Map()),
+      presignDownload: jest.fn(),
+    };
     uploads = {
       createUpload: jest.fn().mockResolvedValue({ actions: { upload: { href: 'https://signed' } } }),
       verify: jest.fn(),
@@ -51,6 +55,17 @@ describe(LfsBatchService.name, () => {
     await sut.batch(user, target, request({ operation: 'download' }), 'http://hub');
 
     expect(repos.getRepo.mock.calls.map((call) => call[4])).toEqual(['write', 'read']);
+  });
+
+  it('should offer downloads only of objects the repository references, and uploads against every verified object', async () => {
+    lfs.findVerifiedMany.mockResolvedValue(new Map([[small.oid, small.size]]));
+
+    const download = await sut.batch(user, target, request({ operation: 'download' }), 'http://hub');
+    const upload = await sut.batch(user, target, request({}), 'http://hub');
+
+    expect(lfs.findDownloadable).toHaveBeenCalledWith(3, [small.oid]);
+    expect(download.objects[0]).toMatchObject({ oid: small.oid, error: { code: 404 } });
+    expect(upload.objects[0]).toEqual({ oid: small.oid, size: small.size });
   });
 
   it('should answer basic unless multipart is offered and an object is above the threshold', async () => {

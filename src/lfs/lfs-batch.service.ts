@@ -74,8 +74,9 @@ export class LfsBatchService {
     }
     const checked = request.objects.map(validateObject);
     const valid = checked.filter((object): object is ValidObject => !('message' in object));
-    const verified = await this.lfs.findVerifiedMany(valid.map((object) => object.oid));
+    const oids = valid.map((object) => object.oid);
     if (request.operation === 'download') {
+      const verified = await this.lfs.findDownloadable(repo.id, oids);
       if (!offered.includes('basic')) {
         throw new LfsTransferUnsupportedError(offered);
       }
@@ -85,6 +86,7 @@ export class LfsBatchService {
       }
       return { transfer: 'basic', objects, hash_algo: 'sha256' };
     }
+    const verified = await this.lfs.findVerifiedMany(oids);
     const missing = valid.filter((object) => !verified.has(object.oid));
     const transfer = this.chooseUploadTransfer(offered, missing);
     // One upload per distinct object, even when a batch names it twice.

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, Not, Repository } from 'typeorm';
+import { LfsObjectRefEntity } from 'src/commit/lfs-object-ref.entity';
 import { isUniqueViolation } from 'src/database/unique-violation';
 import { LfsBackend, LfsObjectEntity } from 'src/lfs/lfs-object.entity';
 
@@ -17,11 +18,38 @@ export class LfsObjectRepository {
 
   /** The verified objects among `oids`, in no particular order. */
   async findVerifiedMany(oids: readonly string[]): Promise<LfsObjectEntity[]> {
+    return this.inChunks(oids, (chunk) => this.objects.findBy({ oid: In(chunk), verifiedAt: Not(IsNull()) }));
+  }
+
+  /** The verified objects among `oids` that a commit of repository `repoId` references. */
+  async findVerifiedInRepo(repoId: number, oids: readonly string[]): Promise<LfsObjectEntity[]> {
+    return this.inChunks(oids, (chunk) =>
+      this.objects
+        .createQueryBuilder('object')
+        .where('object.oid IN (:...chunk)', { chunk })
+        .andWhere('object.verifiedAt IS NOT NULL')
+        .andWhere((query) => {
+          const referenced = query
+            .subQuery()
+            .select('1')
+            .from(LfsObjectRefEntity, 'ref')
+            .where('ref.repoId = :repoId', { repoId })
+            .andWhere('ref.oid = object.oid')
+            .getQuery();
+          return `EXISTS ${referenced}`;
+        })
+        .getMany(),
+    );
+  }
+
+  private async inChunks(
+    oids: readonly string[],
+    find: (chunk: string[]) => Promise<LfsObjectEntity[]>,
+  ): Promise<LfsObjectEntity[]> {
     const unique = [...new Set(oids)];
     const found: LfsObjectEntity[] = [];
     for (let start = 0; start < unique.length; start += IN_CHUNK) {
-      const chunk = unique.slice(start, start + IN_CHUNK);
-      found.push(...(await this.objects.findBy({ oid: In(chunk), verifiedAt: Not(IsNull()) })));
+      found.push(...(await find(unique.slice(start, start + IN_CHUNK))));
     }
     return found;
   }

@@ -52,6 +52,16 @@ export class LfsService {
   }
 
   /**
+   * Like `findVerifiedMany`, limited to the objects some commit of the repository references:
+   * what its clones may download. An object known only to other repositories stays hidden, even
+   * to someone who knows its oid.
+   */
+  async findDownloadable(repoId: number, oids: readonly string[]): Promise<Map<string, number>> {
+    const found = await this.objects.findVerifiedInRepo(repoId, oids.filter(isLfsOid));
+    return new Map(found.map((object) => [object.oid, object.size]));
+  }
+
+  /**
    * The object, verified, or a 4xx naming the oid: 422 when the oid is malformed, never uploaded,
    * not verified, or has another size than `expectedSize`. Uploads whose bytes reached storage
    * without passing through the application (presigned S3 PUTs the client never verified) are

@@ -8,7 +8,7 @@ import { UrlSigner } from 'src/storage/url-signer';
 import { apiToken, bearer } from 'test/utils/accounts';
 import { lfsObjectOf, MIB, multipartEnv, storedSha256 } from 'test/utils/lfs';
 import { TestHub } from 'test/utils/test-hub';
-import { createRepo, createWriterHub, Writer } from 'test/e2e/commit-helpers';
+import { commitLines, createRepo, createWriterHub, header, lfsFileLine, Writer } from 'test/e2e/commit-helpers';
 
 const LFS_TYPE = 'application/vnd.git-lfs+json';
 
@@ -355,12 +355,37 @@ describe.each(['fs', 's3'] as const)('LFS batch API and uploads (%s storage)', (
     expect(response.body.objects[0].actions.upload.href).toEqual(expect.any(String));
   });
 
+  it('should offer downloads only of objects a commit of the repository references', async () => {
+    const content = randomBytes(1000);
+    const wanted = lfsObjectOf(content);
+    const [entry] = (await uploadBatch([wanted])).objects;
+    await put(entry.actions?.upload?.href ?? '', content);
+    await verify(entry.actions?.verify as Action, wanted).expect(200);
+    const download = (repo: string) =>
+      batch(`/${repo}.git/info/lfs/objects/batch`, { operation: 'download', objects: [wanted] }).expect(200);
+
+    expect((await download('alice/model')).body.objects[0]).toMatchObject({ error: { code: 404 } });
+    await commitLines(hub, writeToken, 'alice/model', [header('add weights'), lfsFileLine('held.bin', wanted)]).expect(
+      200,
+    );
+
+    expect((await download('alice/model')).body.objects[0].actions.download.href).toEqual(expect.any(String));
+    expect((await download('bob/copy')).body.objects[0]).toEqual({
+      oid: wanted.oid,
+      size: wanted.size,
+      error: { code: 404, message: 'Object does not exist' },
+    });
+  });
+
   it('should hand out download URLs that serve the bytes whole, by range and to HEAD', async () => {
     const content = randomBytes(300_000);
     const wanted = lfsObjectOf(content);
     const [entry] = (await uploadBatch([wanted])).objects;
     await put(entry.actions?.upload?.href ?? '', content);
     await verify(entry.actions?.verify as Action, wanted).expect(200);
+    await commitLines(hub, writeToken, 'alice/model', [header('add ranges'), lfsFileLine('ranges.bin', wanted)]).expect(
+      200,
+    );
 
     const response = await batch('/alice/model.git/info/lfs/objects/batch', {
       operation: 'download',
