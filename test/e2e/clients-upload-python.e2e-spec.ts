@@ -30,7 +30,7 @@ describe('uploads with Python huggingface_hub', () => {
   function python(body: string): Promise<Record<string, unknown>> {
     return runHfScript(
       [
-        'from huggingface_hub import CommitOperationAdd, CommitOperationDelete',
+        'from huggingface_hub import CommitOperationAdd, CommitOperationCopy, CommitOperationDelete',
         'from huggingface_hub.errors import HfHubHTTPError',
         'def status_of(call):',
         '    try:',
@@ -162,6 +162,42 @@ out["stale"] = status_of(lambda: api.upload_file(path_or_fileobj=b"s", path_in_r
     expect(out.missing).toEqual([404, 'RemoteEntryNotFoundError']);
     expect(out.missing_message).toBe(true);
     expect(out.stale).toEqual([412, 'HfHubHTTPError']);
+  });
+
+  it('should copy regular and LFS files with CommitOperationCopy, and refuse a missing source', async () => {
+    const weights = Buffer.alloc(4096, 7);
+    const out = await python(`
+api.create_repo("alice/py-copy")
+api.create_commit(repo_id="alice/py-copy", commit_message="seed", operations=[
+    CommitOperationAdd(path_in_repo="small.txt", path_or_fileobj=b"small"),
+    CommitOperationAdd(path_in_repo="weights.safetensors", path_or_fileobj=b"\\x07" * 4096),
+])
+copied = api.create_commit(repo_id="alice/py-copy", commit_message="copies", operations=[
+    CommitOperationCopy(src_path_in_repo="small.txt", path_in_repo="copies/small.txt"),
+    CommitOperationCopy(src_path_in_repo="weights.safetensors", path_in_repo="copies/weights.safetensors"),
+])
+out["oid"] = copied.oid
+try:
+    api.create_commit(repo_id="alice/py-copy", commit_message="bad", operations=[
+        CommitOperationCopy(src_path_in_repo="nope.txt", path_in_repo="x.txt"),
+    ])
+    out["missing"] = "committed"
+except Exception as error:
+    out["missing"] = type(error).__name__
+`);
+    const git = await openGit(hub, 'alice/py-copy');
+    expect(out.oid).toBe(revParse(git, 'main'));
+    expect(out.missing).toBe('EntryNotFoundError');
+    expect(listFiles(git, 'main')).toEqual([
+      '.gitattributes',
+      'copies/small.txt',
+      'copies/weights.safetensors',
+      'small.txt',
+      'weights.safetensors',
+    ]);
+    expect(showFile(git, 'main', 'copies/small.txt')?.toString()).toBe('small');
+    expect(showFile(git, 'main', 'copies/weights.safetensors')?.toString()).toBe(lfsPointerOf(weights));
+    expect(revParse(git, 'main:copies/weights.safetensors')).toBe(revParse(git, 'main:weights.safetensors'));
   });
 
   it('should create and delete branches and tags, commit to a branch and open pull requests', async () => {
