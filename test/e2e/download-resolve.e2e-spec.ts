@@ -3,7 +3,17 @@ import request from 'supertest';
 import { DownloadEvents, RepoDownloadedEvent } from 'src/download/download-events';
 import { ACCOUNT_TEST_ENV, apiToken, bearer, newAccount } from 'test/utils/accounts';
 import { createTestHub, TestHub } from 'test/utils/test-hub';
-import { fileLine, gitIn, header, ndjson, newWriter, openGit, postCommit, Writer } from 'test/e2e/commit-helpers';
+import {
+  commitLines,
+  fileLine,
+  gitIn,
+  header,
+  ndjson,
+  newWriter,
+  openGit,
+  postCommit,
+  Writer,
+} from 'test/e2e/commit-helpers';
 import {
   DownloadFixture,
   rawRequest,
@@ -238,12 +248,11 @@ describe('resolve and raw downloads over plain HTTP', () => {
         'feat/x',
         ndjson([header('on feat'), fileLine('feat.txt', 'f')]),
       );
-      const pr = await postCommit(
+      const pr = await commitLines(
         hub,
         alice.token,
         'alice/files',
-        'main',
-        ndjson([header('proposal'), fileLine('pr.txt', 'proposed')]),
+        [header('proposal'), fileLine('pr.txt', 'proposed')],
         { query: 'create_pr=1' },
       );
       expect(pr.status).toBe(200);

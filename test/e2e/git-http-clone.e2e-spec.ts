@@ -3,14 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import {
+  commitLines,
   createRepo,
   fileLine,
   header,
   lfsFileLine,
-  ndjson,
   newWriter,
   openGit,
-  postCommit,
   revParse,
   uploadLfsObject,
   Writer,
@@ -68,27 +67,22 @@ describe('git clone and fetch over HTTP', () => {
     await createRepo(hub, alice.token, 'alice/app', { type: 'space' });
     await createRepo(hub, alice.token, 'alice/secret', { isPrivate: true });
     weightsOid = (await uploadLfsObject(hub, alice.token, 'alice/model', weights)).oid;
-    await postCommit(
-      hub,
-      alice.token,
-      'alice/model',
-      'main',
-      ndjson([header('Add weights'), lfsFileLine('weights.bin', { oid: weightsOid, size: weights.length })]),
-    ).expect(200);
-    const second = await postCommit(
-      hub,
-      alice.token,
-      'alice/model',
-      'main',
-      ndjson([header('Add readme'), fileLine('README.md', '# model\n'), fileLine('src/a.txt', 'a\n')]),
-    ).expect(200);
+    await commitLines(hub, alice.token, 'alice/model', [
+      header('Add weights'),
+      lfsFileLine('weights.bin', { oid: weightsOid, size: weights.length }),
+    ]).expect(200);
+    const second = await commitLines(hub, alice.token, 'alice/model', [
+      header('Add readme'),
+      fileLine('README.md', '# model\n'),
+      fileLine('src/a.txt', 'a\n'),
+    ]).expect(200);
     apiHead = second.body.commitOid as string;
     for (const [repo, type] of [
       ['alice/data', 'dataset'],
       ['alice/app', 'space'],
       ['alice/secret', 'model'],
     ] as const) {
-      await postCommit(hub, alice.token, repo, 'main', ndjson([header('Add file'), fileLine('file.txt', repo)]), {
+      await commitLines(hub, alice.token, repo, [header('Add file'), fileLine('file.txt', repo)], {
         type,
       }).expect(200);
     }
@@ -174,13 +168,10 @@ describe('git clone and fetch over HTTP', () => {
   it('should fetch with git pull exactly the commit a later API commit made (one history)', async () => {
     const url = urlWithCredentials(hub.url, '/alice/model', alice.token);
     await client.git(['clone', url, 'pull']);
-    const commit = await postCommit(
-      hub,
-      alice.token,
-      'alice/model',
-      'main',
-      ndjson([header('Update readme'), fileLine('README.md', '# model v2\n')]),
-    ).expect(200);
+    const commit = await commitLines(hub, alice.token, 'alice/model', [
+      header('Update readme'),
+      fileLine('README.md', '# model v2\n'),
+    ]).expect(200);
 
     await client.git(['pull', '--ff-only'], { cwd: client.path('pull') });
 
@@ -345,9 +336,7 @@ describe('git clone and fetch over HTTP', () => {
 
   it('should follow a renamed repository from its old clone URL', async () => {
     await createRepo(hub, alice.token, 'alice/old-name');
-    await postCommit(hub, alice.token, 'alice/old-name', 'main', ndjson([header('x'), fileLine('x.txt', 'x')])).expect(
-      200,
-    );
+    await commitLines(hub, alice.token, 'alice/old-name', [header('x'), fileLine('x.txt', 'x')]).expect(200);
     await request(hub.url)
       .post('/api/repos/move')
       .set(bearer(alice.token))

@@ -11,14 +11,13 @@ import { LfsService } from 'src/lfs/lfs.service';
 import { RepoService } from 'src/repo/repo.service';
 import { RepoCardIndexer } from 'src/repo-info/repo-card-indexer';
 import {
+  commitLines,
   createRepo,
   fileLine,
   gitIn,
   header,
-  ndjson,
   newWriter,
   openGit,
-  postCommit,
   revParse,
   sha256Hex,
   Writer,
@@ -392,13 +391,10 @@ describe('git push over HTTP', () => {
     const pushed = await commitFile(client, cwd, 'pushed.txt', 'pushed\n');
     let apiCommit = '';
     jest.spyOn(hub.app.get(PushQuotaPolicy), 'assertPushAllowed').mockImplementationOnce(async () => {
-      const response = await postCommit(
-        hub,
-        alice.token,
-        'alice/push-vs-api',
-        'main',
-        ndjson([header('API commit'), fileLine('api.txt', 'api\n')]),
-      ).expect(200);
+      const response = await commitLines(hub, alice.token, 'alice/push-vs-api', [
+        header('API commit'),
+        fileLine('api.txt', 'api\n'),
+      ]).expect(200);
       apiCommit = response.body.commitOid as string;
     });
 
@@ -438,13 +434,10 @@ describe('git push over HTTP', () => {
       return original.call(this, ref, newSha, expected);
     });
 
-    const response = await postCommit(
-      hub,
-      alice.token,
-      'alice/api-vs-push',
-      'main',
-      ndjson([header('API commit'), fileLine('api.txt', 'api\n')]),
-    ).expect(200);
+    const response = await commitLines(hub, alice.token, 'alice/api-vs-push', [
+      header('API commit'),
+      fileLine('api.txt', 'api\n'),
+    ]).expect(200);
 
     const apiCommit = response.body.commitOid as string;
     expect(revParse(git, 'main')).toBe(apiCommit);

@@ -7,15 +7,14 @@ import { runPython } from 'test/utils/python';
 import { createTestHub, TestHub } from 'test/utils/test-hub';
 import {
   ACCOUNT_TEST_ENV,
+  commitLines,
   createRepo,
   fileLine,
   gitIn,
   header,
   lfsFileLine,
-  ndjson,
   newWriter,
   openGit,
-  postCommit,
   revParse,
   sha256Hex,
   uploadLfsObject,
@@ -49,43 +48,23 @@ describe('repo info with the real clients', () => {
     await createRepo(hub, alice.token, 'py-model');
     weights = randomBytes(3000);
     const object = await uploadLfsObject(hub, alice.token, 'alice/py-model', weights);
-    await postCommit(
-      hub,
-      alice.token,
-      'alice/py-model',
-      'main',
-      ndjson([
-        header('add'),
-        fileLine('README.md', MODEL_README),
-        fileLine('config.json', '{}\n'),
-        lfsFileLine('model.safetensors', object),
-      ]),
-    ).expect(200);
-    await postCommit(hub, alice.token, 'alice/py-model', 'main', ndjson([header('pr'), fileLine('pr.txt', 'pr')]), {
+    await commitLines(hub, alice.token, 'alice/py-model', [
+      header('add'),
+      fileLine('README.md', MODEL_README),
+      fileLine('config.json', '{}\n'),
+      lfsFileLine('model.safetensors', object),
+    ]).expect(200);
+    await commitLines(hub, alice.token, 'alice/py-model', [header('pr'), fileLine('pr.txt', 'pr')], {
       query: 'create_pr=1',
     }).expect(200);
     await createRepo(hub, alice.token, 'py-data', { type: 'dataset' });
-    await postCommit(
-      hub,
-      alice.token,
-      'alice/py-data',
-      'main',
-      ndjson([header('card'), fileLine('README.md', DATASET_README)]),
-      {
-        type: 'dataset',
-      },
-    ).expect(200);
+    await commitLines(hub, alice.token, 'alice/py-data', [header('card'), fileLine('README.md', DATASET_README)], {
+      type: 'dataset',
+    }).expect(200);
     await createRepo(hub, alice.token, 'py-space', { type: 'space' });
-    await postCommit(
-      hub,
-      alice.token,
-      'alice/py-space',
-      'main',
-      ndjson([header('card'), fileLine('README.md', SPACE_README)]),
-      {
-        type: 'space',
-      },
-    ).expect(200);
+    await commitLines(hub, alice.token, 'alice/py-space', [header('card'), fileLine('README.md', SPACE_README)], {
+      type: 'space',
+    }).expect(200);
     await createRepo(hub, alice.token, 'hidden', { isPrivate: true });
   });
 

@@ -8,15 +8,14 @@ import { createTestHub, TestHub } from 'test/utils/test-hub';
 import {
   ACCOUNT_TEST_ENV,
   bearer,
+  commitLines,
   createRepo,
   fileLine,
   gitIn,
   header,
   lfsFileLine,
-  ndjson,
   newWriter,
   openGit,
-  postCommit,
   revParse,
   sha256Hex,
   uploadLfsObject,
@@ -107,53 +106,27 @@ describe('repo info over HTTP', () => {
     carol = await newWriter(hub, 'carol');
 
     await createRepo(hub, alice.token, 'card-model');
-    await postCommit(
-      hub,
-      alice.token,
-      'alice/card-model',
-      'main',
-      ndjson([header('first'), fileLine('first.txt', '1')]),
-    ).expect(200);
+    await commitLines(hub, alice.token, 'alice/card-model', [header('first'), fileLine('first.txt', '1')]).expect(200);
     weights = randomBytes(4096);
     const object = await uploadLfsObject(hub, alice.token, 'alice/card-model', weights);
-    await postCommit(
-      hub,
-      alice.token,
-      'alice/card-model',
-      'main',
-      ndjson([
-        header('card'),
-        fileLine('README.md', MODEL_README),
-        fileLine('config.json', '{"hidden": 8}\n'),
-        fileLine('nested/dir/notes é.txt', 'notes\n'),
-        lfsFileLine('model.safetensors', object),
-        lfsFileLine('copy/model.safetensors', object),
-      ]),
-    ).expect(200);
+    await commitLines(hub, alice.token, 'alice/card-model', [
+      header('card'),
+      fileLine('README.md', MODEL_README),
+      fileLine('config.json', '{"hidden": 8}\n'),
+      fileLine('nested/dir/notes é.txt', 'notes\n'),
+      lfsFileLine('model.safetensors', object),
+      lfsFileLine('copy/model.safetensors', object),
+    ]).expect(200);
 
     await createRepo(hub, alice.token, 'reviews', { type: 'dataset' });
-    await postCommit(
-      hub,
-      alice.token,
-      'alice/reviews',
-      'main',
-      ndjson([header('card'), fileLine('README.md', DATASET_README)]),
-      {
-        type: 'dataset',
-      },
-    ).expect(200);
+    await commitLines(hub, alice.token, 'alice/reviews', [header('card'), fileLine('README.md', DATASET_README)], {
+      type: 'dataset',
+    }).expect(200);
 
     await createRepo(hub, alice.token, 'demo', { type: 'space' });
-    await postCommit(
-      hub,
-      alice.token,
-      'alice/demo',
-      'main',
-      ndjson([header('card'), fileLine('README.md', SPACE_README)]),
-      {
-        type: 'space',
-      },
-    ).expect(200);
+    await commitLines(hub, alice.token, 'alice/demo', [header('card'), fileLine('README.md', SPACE_README)], {
+      type: 'space',
+    }).expect(200);
 
     await createRepo(hub, alice.token, 'secret', { isPrivate: true });
     await createOrg(hub, alice.account, 'acme');

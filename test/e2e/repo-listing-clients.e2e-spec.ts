@@ -9,13 +9,12 @@ import { runPython } from 'test/utils/python';
 import { createTestHub, TestHub } from 'test/utils/test-hub';
 import {
   ACCOUNT_TEST_ENV,
+  commitLines,
   createRepo,
   fileLine,
   header,
-  ndjson,
   newWriter,
   openGit,
-  postCommit,
   revParse,
   Writer,
 } from 'test/e2e/commit-helpers';
@@ -44,13 +43,10 @@ describe('listings with the real clients', () => {
       const name = repoId.split('/')[1];
       await createRepo(hub, alice.token, name);
       const tags = index % 2 === 0 ? '[nlp, shared]' : '[vision, shared]';
-      await postCommit(
-        hub,
-        alice.token,
-        repoId,
-        'main',
-        ndjson([header('card'), fileLine('README.md', `---\nlicense: mit\ntags: ${tags}\n---\n`)]),
-      ).expect(200);
+      await commitLines(hub, alice.token, repoId, [
+        header('card'),
+        fileLine('README.md', `---\nlicense: mit\ntags: ${tags}\n---\n`),
+      ]).expect(200);
       const repo = await hub.app.get(RepoService).findRepo('model', 'alice', name);
       await hub.app.get(RepoRepository).update(repo.id, { downloads: (index * 7) % 5, likes: index });
     }

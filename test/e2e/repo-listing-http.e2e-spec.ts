@@ -9,14 +9,13 @@ import { createTestHub, TestHub } from 'test/utils/test-hub';
 import {
   ACCOUNT_TEST_ENV,
   bearer,
+  commitLines,
   createRepo,
   fileLine,
   gitIn,
   header,
-  ndjson,
   newWriter,
   openGit,
-  postCommit,
   revParse,
   Writer,
 } from 'test/e2e/commit-helpers';
@@ -48,7 +47,7 @@ describe('repository listings over HTTP', () => {
   }
 
   async function commitReadme(token: string, repoId: string, readme: string, type: RepoType = 'model'): Promise<void> {
-    await postCommit(hub, token, repoId, 'main', ndjson([header('card'), fileLine('README.md', readme)]), {
+    await commitLines(hub, token, repoId, [header('card'), fileLine('README.md', readme)], {
       type,
     }).expect(200);
   }
@@ -109,13 +108,7 @@ describe('repository listings over HTTP', () => {
 
     // Commit dates have whole seconds: the last commit must be visibly the newest.
     await sleep(1100);
-    await postCommit(
-      hub,
-      alice.token,
-      'alice/m-gamma',
-      'main',
-      ndjson([header('late'), fileLine('late.txt', 'x')]),
-    ).expect(200);
+    await commitLines(hub, alice.token, 'alice/m-gamma', [header('late'), fileLine('late.txt', 'x')]).expect(200);
   });
 
   afterAll(async () => {
@@ -435,12 +428,11 @@ describe('repository listings over HTTP', () => {
   describe('the card index', () => {
     it('should be repaired by repo info when the default branch moved without it (another writer, a crash)', async () => {
       await createRepo(hub, alice.token, 'moved-outside');
-      await postCommit(
+      await commitLines(
         hub,
         alice.token,
         'alice/moved-outside',
-        'main',
-        ndjson([header('on a branch'), fileLine('README.md', card(['tags: [outside]']))]),
+        [header('on a branch'), fileLine('README.md', card(['tags: [outside]']))],
         { query: 'create_pr=1' },
       ).expect(200);
       const git = await openGit(hub, 'alice/moved-outside');
