@@ -1,9 +1,10 @@
 import { countCommits, listCommits, listFiles, ListFileEntry, pathsInfo } from '@huggingface/hub';
 import request from 'supertest';
 import { createTestHub, TestHub } from 'test/utils/test-hub';
-import { BrowseRepo, commitLines, gitTree, seedBrowseRepo } from 'test/e2e/browse-fixtures';
+import { BrowseRepo, gitTree, seedBrowseRepo } from 'test/e2e/browse-fixtures';
 import {
   ACCOUNT_TEST_ENV,
+  committedOid,
   createRepo,
   fileLine,
   gitIn,
@@ -35,7 +36,7 @@ describe('browsing with @huggingface/hub', () => {
     alice = await newWriter(hub, 'alice');
     repo = await seedBrowseRepo(hub, alice.token, 'alice/js-browse');
     await createRepo(hub, alice.token, 'many');
-    await commitLines(hub, alice.token, 'alice/many', 'main', [
+    await committedOid(hub, alice.token, 'alice/many', [
       header('Many files'),
       ...Array.from({ length: MANY_FILES }, (_, index) => fileLine(`d${index % 4}/f${index}.txt`, `${index}\n`)),
     ]);

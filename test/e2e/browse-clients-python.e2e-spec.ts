@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { runPython } from 'test/utils/python';
 import { createTestHub, TestHub } from 'test/utils/test-hub';
-import { BrowseRepo, commitLines, gitTree, seedBrowseRepo } from 'test/e2e/browse-fixtures';
+import { BrowseRepo, gitTree, seedBrowseRepo } from 'test/e2e/browse-fixtures';
 import {
   ACCOUNT_TEST_ENV,
+  committedOid,
   createRepo,
   fileLine,
   gitIn,
@@ -37,7 +38,7 @@ describe('browsing with Python huggingface_hub', () => {
     workDir = mkdtempSync(join(tmpdir(), 'kohaku-py-browse-'));
     repo = await seedBrowseRepo(hub, alice.token, 'alice/py-browse');
     await createRepo(hub, alice.token, 'many');
-    await commitLines(hub, alice.token, 'alice/many', 'main', [
+    await committedOid(hub, alice.token, 'alice/many', [
       header('Many files'),
       ...Array.from({ length: MANY_FILES }, (_, index) =>
         fileLine(`d${index % 3}/f${String(index).padStart(4, '0')}.txt`, `${index}\n`),
@@ -45,7 +46,7 @@ describe('browsing with Python huggingface_hub', () => {
     ]);
     await createRepo(hub, alice.token, 'history');
     for (let index = 0; index < MANY_COMMITS; index++) {
-      await commitLines(hub, alice.token, 'alice/history', 'main', [
+      await committedOid(hub, alice.token, 'alice/history', [
         header(`Step ${index}`, { description: index === 0 ? 'The <first> step' : '' }),
         fileLine('counter.txt', `${index}\n`),
       ]);

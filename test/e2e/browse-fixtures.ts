@@ -3,15 +3,13 @@ import request from 'supertest';
 import { TestHub } from 'test/utils/test-hub';
 import {
   bearer,
+  committedOid,
   createRepo,
   fileLine,
   gitIn,
   header,
   lfsFileLine,
-  ndjson,
   openGit,
-  PayloadLine,
-  postCommit,
   revParse,
   uploadLfsObject,
 } from 'test/e2e/commit-helpers';
@@ -27,22 +25,6 @@ export interface BrowseRepo {
   pullRequest: string;
 }
 
-/** Lines of one commit, checked to succeed. */
-export async function commitLines(
-  hub: TestHub,
-  token: string,
-  repoId: string,
-  revision: string,
-  lines: PayloadLine[],
-  query?: string,
-): Promise<string> {
-  const response = await postCommit(hub, token, repoId, revision, ndjson(lines), { query });
-  if (response.status !== 200) {
-    throw new Error(`commit failed: ${response.status} ${JSON.stringify(response.body)}`);
-  }
-  return (response.body as { commitOid: string }).commitOid;
-}
-
 /**
  * A repository with regular, empty, nested, unicode and LFS files, two commits on `main`, a tag
  * `v1`, a branch `feat/x` with one more file and a pull request `refs/pr/1`.
@@ -52,7 +34,7 @@ export async function seedBrowseRepo(hub: TestHub, token: string, name: string):
   await createRepo(hub, token, name.split('/')[1]);
   const weights = randomBytes(3000);
   const object = await uploadLfsObject(hub, token, repoId, weights);
-  await commitLines(hub, token, repoId, 'main', [
+  await committedOid(hub, token, repoId, [
     header('Add files', { description: 'First upload\n\nwith <details> & more' }),
     fileLine('config.json', '{"a": 1}\n'),
     fileLine('README.md', '# Browse\n'),
@@ -61,21 +43,23 @@ export async function seedBrowseRepo(hub: TestHub, token: string, name: string):
     fileLine('sub dir/deep/x.txt', 'x\n'),
     lfsFileLine('weights.bin', object),
   ]);
-  const main = await commitLines(hub, token, repoId, 'main', [
-    header('Update config'),
-    fileLine('config.json', '{"a": 2}\n'),
-  ]);
+  const main = await committedOid(hub, token, repoId, [header('Update config'), fileLine('config.json', '{"a": 2}\n')]);
   await request(hub.url).post(`/api/models/${repoId}/tag/main`).set(bearer(token)).send({ tag: 'v1' }).expect(200);
   await request(hub.url)
     .post(`/api/models/${repoId}/branch/${encodeURIComponent('feat/x')}`)
     .set(bearer(token))
     .send({})
     .expect(200);
-  const feature = await commitLines(hub, token, repoId, 'feat/x', [
-    header('Feature work'),
-    fileLine('sub dir/feature.txt', 'feature\n'),
-  ]);
-  await commitLines(hub, token, repoId, 'main', [header('Proposal'), fileLine('proposal.txt', 'p\n')], 'create_pr=1');
+  const feature = await committedOid(
+    hub,
+    token,
+    repoId,
+    [header('Feature work'), fileLine('sub dir/feature.txt', 'feature\n')],
+    { revision: 'feat/x' },
+  );
+  await committedOid(hub, token, repoId, [header('Proposal'), fileLine('proposal.txt', 'p\n')], {
+    query: 'create_pr=1',
+  });
   const git = await openGit(hub, repoId);
   return { repoId, weights, weightsOid: object.oid, main, feature, pullRequest: revParse(git, 'refs/pr/1') };
 }

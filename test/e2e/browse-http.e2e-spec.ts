@@ -5,10 +5,11 @@ import { DataSource } from 'typeorm';
 import { RepoEntity } from 'src/repo/repo.entity';
 import { RepoService } from 'src/repo/repo.service';
 import { createTestHub, TestHub } from 'test/utils/test-hub';
-import { BrowseRepo, commitLines, gitTree, seedBrowseRepo } from 'test/e2e/browse-fixtures';
+import { BrowseRepo, gitTree, seedBrowseRepo } from 'test/e2e/browse-fixtures';
 import {
   ACCOUNT_TEST_ENV,
   bearer,
+  committedOid,
   createRepo,
   fileLine,
   gitIn,
@@ -192,7 +193,7 @@ describe('tree, paths-info, refs and commits over plain HTTP', () => {
       expect(paged.pages).toBe(Math.ceil(full.length / 3));
 
       const url = new URL(nextLink(first) ?? '');
-      await commitLines(hub, alice.token, repo.repoId, 'main', [header('Later'), fileLine('aaa-later.txt', 'l')]);
+      await committedOid(hub, alice.token, repo.repoId, [header('Later'), fileLine('aaa-later.txt', 'l')]);
       try {
         const second = await request(hub.url).get(`${url.pathname}${url.search}`).expect(200);
         expect(second.body).toEqual(full.slice(3, 6));

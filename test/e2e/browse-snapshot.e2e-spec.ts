@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { runPython } from 'test/utils/python';
 import { createTestHub, TestHub } from 'test/utils/test-hub';
-import { BrowseRepo, commitLines, gitTree, seedBrowseRepo } from 'test/e2e/browse-fixtures';
+import { BrowseRepo, gitTree, seedBrowseRepo } from 'test/e2e/browse-fixtures';
 import {
   ACCOUNT_TEST_ENV,
+  committedOid,
   fileLine,
   header,
   newWriter,
@@ -51,7 +52,7 @@ describe('snapshots and HfFileSystem over the tree listing', () => {
     alice = await newWriter(hub, 'alice');
     workDir = mkdtempSync(join(tmpdir(), 'kohaku-snapshot-'));
     repo = await seedBrowseRepo(hub, alice.token, 'alice/snap');
-    head = await commitLines(hub, alice.token, repo.repoId, 'main', [
+    head = await committedOid(hub, alice.token, repo.repoId, [
       header('Add a long file'),
       fileLine('sub dir/long.bin', long),
     ]);

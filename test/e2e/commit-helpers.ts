@@ -108,6 +108,21 @@ export function commitLines(
   return postCommit(hub, token, repoId, options.revision ?? 'main', ndjson(lines), options);
 }
 
+/** `commitLines`, checked to succeed: the new commit's id. */
+export async function committedOid(
+  hub: TestHub,
+  token: string,
+  repoId: string,
+  lines: PayloadLine[],
+  options: { revision?: string; type?: RepoType; query?: string } = {},
+): Promise<string> {
+  const response = await commitLines(hub, token, repoId, lines, options);
+  if (response.status !== 200) {
+    throw new Error(`commit failed: ${response.status} ${JSON.stringify(response.body)}`);
+  }
+  return (response.body as { commitOid: string }).commitOid;
+}
+
 /** The bare repository behind `namespace/name`, opened the way the hub opens it. */
 export async function openGit(hub: TestHub, repoId: string, type: RepoType = 'model'): Promise<GitRepository> {
   const [namespace, name] = repoId.split('/');
